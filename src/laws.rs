@@ -1,0 +1,255 @@
+//! The table of laws that privacy notices cite, with their numbers and repeal status.
+//!
+//! Sources: Finlex (finlex.fi), the Finnish legislation database, consulted for each
+//! act's status; EUR-Lex for the EU acts. The table is data: add a row to support a
+//! new law. `name_stems` are lower-case word beginnings that name the law in Finnish,
+//! Swedish or English text without its number.
+
+/// Whether a law is still in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LawStatus {
+    /// In force.
+    InForce,
+    /// Repealed in whole.
+    Repealed {
+        /// Date the repeal took effect.
+        date: &'static str,
+        /// The act that replaced it.
+        by: &'static str,
+    },
+    /// In force, but sections that notices cite were repealed or moved.
+    PartlyRepealed {
+        /// What changed.
+        note: &'static str,
+    },
+}
+
+/// One law.
+#[derive(Debug, Clone, Copy)]
+pub struct Law {
+    /// Statute number, `NNN/YYYY`.
+    pub number: &'static str,
+    /// Finnish name.
+    pub name: &'static str,
+    /// Lower-case word beginnings naming the law (Finnish, Swedish, English).
+    pub name_stems: &'static [&'static str],
+    /// Status.
+    pub status: LawStatus,
+}
+
+/// The laws notices cite.
+pub const LAWS: &[Law] = &[
+    Law {
+        number: "2016/679",
+        name: "EU:n yleinen tietosuoja-asetus",
+        name_stems: &[
+            "tietosuoja-asetu",
+            "yleinen tietosuoja-asetu",
+            "yleisen tietosuoja-asetu",
+            "dataskyddsförordning",
+            "general data protection regulation",
+            "gdpr",
+        ],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "1050/2018",
+        name: "Tietosuojalaki",
+        name_stems: &["tietosuojalai", "tietosuojalak", "tietosuoja laki", "dataskyddslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "523/1999",
+        name: "Henkilötietolaki",
+        name_stems: &["henkilötietolai", "henkilötietolak", "personuppgiftslag"],
+        status: LawStatus::Repealed {
+            date: "2019-01-01",
+            by: "Tietosuojalaki 1050/2018",
+        },
+    },
+    Law {
+        number: "906/2019",
+        name: "Laki julkisen hallinnon tiedonhallinnasta",
+        name_stems: &["julkisen hallinnon tiedonhallin", "tiedonhallintalai", "informationshantering inom den offentliga"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "13/2003",
+        name: "Laki sähköisestä asioinnista viranomaistoiminnassa",
+        name_stems: &["sähköisestä asioinnista viranomais", "sähköisestä asioiden viranomais"],
+        status: LawStatus::PartlyRepealed {
+            note: "its provisions on document management and archiving were repealed or moved to the Act on Information Management in Public Administration 906/2019 (amending act 908/2019, in force 1.1.2020)",
+        },
+    },
+    Law {
+        number: "831/1994",
+        name: "Arkistolaki",
+        name_stems: &["arkistolai", "arkistolak", "arkivlag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "621/1999",
+        name: "Laki viranomaisten toiminnan julkisuudesta",
+        name_stems: &["viranomaisten toiminnan julkisuudes", "julkisuuslai", "julkisuuslak", "offentlighetslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "254/2015",
+        name: "Laki sosiaalihuollon asiakasasiakirjoista",
+        name_stems: &["sosiaalihuollon asiakasasiakirjoi"],
+        status: LawStatus::Repealed {
+            date: "2023-11-01",
+            by: "Laki sosiaali- ja terveydenhuollon asiakastietojen käsittelystä 703/2023",
+        },
+    },
+    Law {
+        number: "159/2007",
+        name: "Laki sosiaali- ja terveydenhuollon asiakastietojen sähköisestä käsittelystä",
+        name_stems: &["asiakastietojen sähköisestä käsittelystä"],
+        status: LawStatus::Repealed {
+            date: "2023-11-01",
+            by: "Laki sosiaali- ja terveydenhuollon asiakastietojen käsittelystä 703/2023",
+        },
+    },
+    Law {
+        number: "703/2023",
+        name: "Laki sosiaali- ja terveydenhuollon asiakastietojen käsittelystä",
+        name_stems: &["asiakastietojen käsittelystä"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "410/2015",
+        name: "Kuntalaki",
+        name_stems: &["kuntalai", "kuntalak", "kommunallag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "365/1995",
+        name: "Kuntalaki (1995)",
+        name_stems: &[],
+        status: LawStatus::Repealed {
+            date: "2015-05-01",
+            by: "Kuntalaki 410/2015",
+        },
+    },
+    Law {
+        number: "434/2003",
+        name: "Hallintolaki",
+        name_stems: &["hallintolai", "hallintolak", "förvaltningslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "785/1992",
+        name: "Laki potilaan asemasta ja oikeuksista",
+        name_stems: &["potilaan asemasta ja oikeuksista", "potilaslai"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "812/2000",
+        name: "Laki sosiaalihuollon asiakkaan asemasta ja oikeuksista",
+        name_stems: &["sosiaalihuollon asiakkaan asemasta"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "759/2004",
+        name: "Laki yksityisyyden suojasta työelämässä",
+        name_stems: &["yksityisyyden suojasta työelämässä"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "516/2004",
+        name: "Sähköisen viestinnän tietosuojalaki",
+        name_stems: &["sähköisen viestinnän tietosuojala"],
+        status: LawStatus::Repealed {
+            date: "2015-01-01",
+            by: "Laki sähköisen viestinnän palveluista 917/2014",
+        },
+    },
+    Law {
+        number: "917/2014",
+        name: "Laki sähköisen viestinnän palveluista",
+        name_stems: &["sähköisen viestinnän palveluista", "tietoyhteiskuntakaar"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "1336/1997",
+        name: "Kirjanpitolaki",
+        name_stems: &["kirjanpitolai", "kirjanpitolak", "bokföringslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "503/1989",
+        name: "Yhdistyslaki",
+        name_stems: &["yhdistyslai", "yhdistyslak", "föreningslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "298/2009",
+        name: "Sosiaali- ja terveysministeriön asetus potilasasiakirjoista",
+        name_stems: &["asetus potilasasiakirjoista"],
+        status: LawStatus::Repealed {
+            date: "2022-02-15",
+            by: "Sosiaali- ja terveysministeriön asetus potilasasiakirjoista 94/2022",
+        },
+    },
+    Law {
+        number: "1999/95",
+        name: "Tietosuojadirektiivi 95/46/EY",
+        name_stems: &["95/46/ey", "95/46/eg", "95/46/ec"],
+        status: LawStatus::Repealed {
+            date: "2018-05-25",
+            by: "EU:n yleinen tietosuoja-asetus 2016/679",
+        },
+    },
+];
+
+/// The law with this normalised number.
+pub fn by_number(number: &str) -> Option<&'static Law> {
+    LAWS.iter().find(|l| l.number == number)
+}
+
+/// The law whose name occurs in lower-case `text`, the longest name stem first.
+pub fn by_name(lower_text: &str) -> Option<&'static Law> {
+    let mut best: Option<(&'static Law, usize)> = None;
+    for law in LAWS {
+        for stem in law.name_stems {
+            if lower_text.contains(stem) && best.is_none_or(|(_, len)| stem.len() > len) {
+                best = Some((law, stem.len()));
+            }
+        }
+    }
+    best.map(|(l, _)| l)
+}
+
+impl Law {
+    /// True when the law or the cited parts of it no longer apply.
+    pub fn is_repealed(&self) -> bool {
+        matches!(self.status, LawStatus::Repealed { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_unique_and_well_formed() {
+        for (i, a) in LAWS.iter().enumerate() {
+            assert!(a.number.contains('/'), "{}", a.number);
+            for b in &LAWS[i + 1..] {
+                assert_ne!(a.number, b.number);
+            }
+        }
+    }
+
+    #[test]
+    fn names_find_laws() {
+        assert_eq!(by_name("henkilötietolain 10 §").unwrap().number, "523/1999");
+        assert_eq!(
+            by_name("laki julkisen hallinnon tiedonhallinnasta").unwrap().number,
+            "906/2019"
+        );
+        assert!(by_number("523/1999").unwrap().is_repealed());
+        assert!(!by_number("1050/2018").unwrap().is_repealed());
+    }
+}

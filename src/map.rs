@@ -1,0 +1,601 @@
+//! Stage 4: **map**. Turns sections into the schema's fields with provenance, and
+//! reads the notice's title, kind, language and metadata dates.
+//!
+//! A field's text is clean running text: hard-wrapped lines of a paragraph are joined,
+//! list items stay on their own lines without their bullets, paragraphs are separated
+//! by a blank line, and metadata lines (`Päivitetty 14.4.2023`) and struck-through
+//! Markdown (`~~withdrawn~~`) are left out. Paragraphs of a heading-less document are
+//! classified by their content ([`classify_paragraph`]).
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{
+    Dates, FieldKey, FieldValue, Language, MatchKind, NoticeKind, Provenance, Section, Span,
+    StructuredValues, Warning,
+};
+use crate::normalise::NormText;
+use crate::segment::{SectionDraft, Segmented};
+use crate::values;
+
+/// What the mapper produces.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    /// The notice's title line.
+    pub title: Option<String>,
+    /// Kind of notice.
+    pub kind: NoticeKind,
+    /// Dominant language.
+    pub language: Language,
+    /// Metadata dates.
+    pub dates: Dates,
+    /// Where each date was found.
+    pub date_spans: Vec<Span>,
+    /// Field values.
+    pub fields: BTreeMap<FieldKey, FieldValue>,
+    /// Sections for output.
+    pub sections: Vec<Section>,
+    /// Warnings found while mapping (invalid business IDs, struck-through text).
+    pub warnings: Vec<Warning>,
+}
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).unwrap_or_else(|e| panic!("bad regex {p}: {e}"))
+}
+
+static LIST_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:[-*+•●▪◦–·]|\d{1,2}[.)]|[a-zA-Z][.)])\s+"));
+static STRUCK: LazyLock<Regex> = LazyLock::new(|| re(r"~~[^~]*~~"));
+static MD_EMPHASIS: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*|__|(?:^|\s)\*(\S)|(\S)\*(?:\s|$)"));
+static TABLE_RULE: LazyLock<Regex> = LazyLock::new(|| re(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$"));
+
+/// Dates in the forms notices use. Groups: d, m, y | iso y, m, d | d, month word, y.
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b
+      | \b((?:19|20)\d{2})-(\d{2})-(\d{2})\b
+      | \b(\d{1,2})\.?\s+(tammikuuta|helmikuuta|maaliskuuta|huhtikuuta|toukokuuta|kesäkuuta|heinäkuuta|elokuuta|syyskuuta|lokakuuta|marraskuuta|joulukuuta|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|january|february|march|may|june|july|august|october)\s+((?:19|20)\d{2})\b
+      | \b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+});
+
+static DRAFTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)laadittu|laatimispäivä|laatimisajankohta|päivätty|päiväys|luotu|upprättad|upprättat|datum för upprättande|created|drawn up|first version issued|issued|voimaan")
+});
+static UPDATED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)päivitetty|päivitys|päivityspäivä|viimeisin muutos|viimeksi muutettu|muutettu|tarkistettu|uppdaterad|uppdaterat|senast ändrad|ändrad|updated|last modified|revised|muokattu")
+});
+
+fn month_number(word: &str) -> Option<i8> {
+    const MONTHS: [&[&str]; 12] = [
+        &["tammikuuta", "januari", "january"],
+        &["helmikuuta", "februari", "february"],
+        &["maaliskuuta", "mars", "march"],
+        &["huhtikuuta", "april"],
+        &["toukokuuta", "maj", "may"],
+        &["kesäkuuta", "juni", "june"],
+        &["heinäkuuta", "juli", "july"],
+        &["elokuuta", "augusti", "august"],
+        &["syyskuuta", "september"],
+        &["lokakuuta", "oktober", "october"],
+        &["marraskuuta", "november"],
+        &["joulukuuta", "december"],
+    ];
+    let w = word.to_lowercase();
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&w.as_str()))
+        .map(|i| i as i8 + 1)
+}
+
+/// A valid calendar date from a regex match, as `YYYY-MM-DD`.
+fn date_from(cap: &regex::Captures<'_>) -> Option<String> {
+    let num = |i: usize| cap.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
+    let (y, m, d) = if let (Some(d), Some(m), Some(y)) = (num(1), num(2), num(3)) {
+        (y, m, d)
+    } else if let (Some(y), Some(m), Some(d)) = (num(4), num(5), num(6)) {
+        (y, m, d)
+    } else if let (Some(d), Some(mw), Some(y)) = (num(7), cap.get(8), num(9)) {
+        (y, i32::from(month_number(mw.as_str())?), d)
+    } else if let (Some(d), Some(m), Some(y)) = (num(10), num(11), num(12)) {
+        (y, m, d)
+    } else {
+        return None;
+    };
+    let date = jiff::civil::Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()?;
+    Some(date.to_string())
+}
+
+/// Every valid date in a text with its byte range.
+pub fn find_dates(text: &str) -> Vec<(usize, usize, String)> {
+    DATE.captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), date_from(&c)?))
+        })
+        .collect()
+}
+
+/// A metadata line: a date with a word saying what it is (or only a date).
+fn is_metadata_line(line: &str) -> bool {
+    let dates = find_dates(line);
+    if dates.is_empty() {
+        return false;
+    }
+    let words = line.split_whitespace().count();
+    words <= 8 && (DRAFTED_WORDS.is_match(line) || UPDATED_WORDS.is_match(line) || words <= 2)
+}
+
+/// Drafted and updated dates from the labelled dates anywhere in the text.
+fn metadata_dates(norm: &NormText) -> (Dates, Vec<Span>) {
+    let mut dates = Dates::default();
+    let mut spans = Vec::new();
+    let text = &norm.text;
+    for (start, end, iso) in find_dates(text) {
+        // The words just before the date (same line, up to 60 bytes) say what it is.
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let mut ctx_start = start.saturating_sub(60).max(line_start);
+        while !text.is_char_boundary(ctx_start) {
+            ctx_start += 1;
+        }
+        let context = &text[ctx_start..start];
+        // Use the last label before the date.
+        let last_drafted = DRAFTED_WORDS.find_iter(context).last().map(|m| m.end());
+        let last_updated = UPDATED_WORDS.find_iter(context).last().map(|m| m.end());
+        let slot = match (last_drafted, last_updated) {
+            (Some(d), Some(u)) if u > d => &mut dates.updated,
+            (Some(_), _) => &mut dates.drafted,
+            (None, Some(_)) => &mut dates.updated,
+            (None, None) => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(iso);
+            spans.push(Span::new(start, end));
+        }
+    }
+    (dates, spans)
+}
+
+/// Clean running text of body lines `from..to`, starting at byte `body_start`.
+pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) -> String {
+    let mut paragraphs: Vec<Vec<String>> = vec![Vec::new()];
+    let mut prev_joinable = false;
+    for i in from..to {
+        let line = &norm.lines[i];
+        if line.is_blank() {
+            if !paragraphs.last().expect("never empty").is_empty() {
+                paragraphs.push(Vec::new());
+            }
+            prev_joinable = false;
+            continue;
+        }
+        let start = line.start.max(body_start);
+        if start >= line.end {
+            continue;
+        }
+        let raw = &norm.text[start..line.end];
+        if is_metadata_line(raw) || TABLE_RULE.is_match(raw.trim()) {
+            continue;
+        }
+        let mut text = STRUCK.replace_all(raw, "").trim().to_string();
+        text = MD_EMPHASIS
+            .replace_all(&text, |c: &regex::Captures<'_>| {
+                let whole = c.get(0).expect("match").as_str();
+                let lead = if whole.starts_with(char::is_whitespace) { " " } else { "" };
+                let trail = if whole.ends_with(char::is_whitespace) { " " } else { "" };
+                format!(
+                    "{lead}{}{}{trail}",
+                    c.get(2).map_or("", |m| m.as_str()),
+                    c.get(1).map_or("", |m| m.as_str())
+                )
+            })
+            .trim()
+            .to_string();
+        let heading_mark = text.trim_start_matches('#');
+        if heading_mark.len() != text.len() && heading_mark.starts_with(' ') {
+            text = heading_mark.trim().to_string();
+        }
+        if text.starts_with('|') && text.ends_with('|') {
+            text = text
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" | ");
+        }
+        if text.is_empty() {
+            continue;
+        }
+        let is_item = line.cue.list_item || LIST_MARKER.is_match(&text);
+        if is_item {
+            if let Some(m) = LIST_MARKER.find(&text) {
+                let marker = m.as_str().trim();
+                if !marker.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    text = text[m.end()..].to_string();
+                }
+            }
+        }
+        let para = paragraphs.last_mut().expect("never empty");
+        if prev_joinable && !is_item && !para.is_empty() {
+            let last = para.last_mut().expect("not empty");
+            if last.ends_with('-') && text.starts_with(char::is_lowercase) && !last.ends_with(" -") {
+                last.push_str(&text);
+            } else {
+                last.push(' ');
+                last.push_str(&text);
+            }
+        } else {
+            para.push(text.clone());
+        }
+        // A wrapped line: long, not ending a label or a list.
+        let chars = text.chars().count();
+        prev_joinable = !is_item && chars >= 45 && !text.ends_with(':') && !text.ends_with('.');
+        if is_item {
+            prev_joinable = false;
+        }
+    }
+    paragraphs
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join("\n"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+// ---------------------------------------------------------------- content classification
+
+/// Content patterns per field, for paragraphs without a heading.
+static CONTENT_RULES: LazyLock<Vec<(FieldKey, Regex)>> = LazyLock::new(|| {
+    vec![
+        (FieldKey::Controller, re(r"(?i)on\s+(?:\w+\s+)?rekisterinpitäjä|rekisterinpitäjänä\s+toimii|ylläpitää\s+(?:useita\s+)?(?:henkilö)?rekistere|är\s+personuppgiftsansvarig|is\s+the\s+(?:data\s+)?controller")),
+        (FieldKey::Dpo, re(r"(?i)tietosuojavastaava|tietosuojaryhm|dataskyddsombud|data\s+protection\s+officer|kysymyksiä\s+tietosuoja")),
+        (FieldKey::ContactPerson, re(r"(?i)vastuuhenkilö|yhteyshenkilö|kontaktperson|contact\s+person")),
+        (FieldKey::Purpose, re(r"(?i)henkilötietoja\s+(?:käytetään|käsitellään|tarvitaan)|käyttötarkoitu|käsittelyn\s+tarkoitu|tarvitaan\s+palvelujen|används\s+för|ändamål|purpose|are\s+used\s+(?:for|to)")),
+        (FieldKey::LegalBasis, re(r"(?i)lakisääteis\w*\s+(?:tehtäv|velvoit)|oikeusperust|antanut\s+luvan|suostumukse\w+\s+perusteella|rättslig\s+grund|legal\s+basis")),
+        (FieldKey::DataContent, re(r"(?i)henkilötietoja\s+kuten|voi\s+olla\s+esimerkiksi\s+henkilötietoja|sisältää\s+(?:vain\s+)?(?:ne\s+)?tiedot|tallennetaan\s+(?:seuraavat\s+)?tiedot|personuppgifter\s+såsom|such\s+as\s+name")),
+        (FieldKey::Sources, re(r"(?i)tiedot\s+saadaan|tietolähte|saadaan\s+(?:asiakkaalta|rekisteröidyltä)|uppgifterna\s+fås|are\s+obtained\s+from")),
+        (FieldKey::Disclosures, re(r"(?i)luovute\w*|luovuttaa|lämnas\s+(?:inte\s+)?ut|disclos")),
+        (FieldKey::Transfers, re(r"(?i)eu:n\s+(?:tai\s+eta:n\s+)?ulkopuol|eta-alueen\s+ulkopuol|utanför\s+eu|outside\s+the\s+(?:eu|eea)")),
+        (FieldKey::Processors, re(r"(?i)ulkopuolisilla\s+palveluntuottajilla|palveluntuottaj\w+\s+kanssa|toimittaja\w*\s+kanssa|henkilötietojen\s+käsittelijä|personuppgiftsbiträd|processors?\b")),
+        (FieldKey::AutomatedDecisions, re(r"(?i)profiloin\w*|automaattis\w*\s+päätöksente|profilering|automatiserat\s+beslut|profiling|automated\s+decision")),
+        (FieldKey::Rights, re(r"(?i)oikeus\s+(?:\w+\s+){0,3}(?:peruuttaa|tarkastaa|saada|oikaista|vaatia|poistaa|vastustaa)|rätt\s+att|right\s+to|has\s+the\s+right")),
+        (FieldKey::Retention, re(r"(?i)säilytetään|säilytysai|hävitetään|säilyttää\s+tietoja|bevaras|sparas|retained|stored\s+for|kept\s+for")),
+        (FieldKey::Security, re(r"(?i)tietomurto|pääsy\s+(?:\w+\s+){0,4}ainoastaan|käyttöoikeu|suojattu|salasan|väärinkäytös|tietoturva|dataintrång|security\s+breach|protected\s+by|access\s+(?:is\s+)?restricted")),
+    ]
+});
+
+/// The fields a heading-less paragraph speaks of, best first.
+pub fn classify_paragraph(text: &str) -> Vec<(FieldKey, f64)> {
+    let mut scores: Vec<(FieldKey, f64)> = Vec::new();
+    let sentence_count = values::sentences(text).len().max(1) as f64;
+    for (field, pattern) in CONTENT_RULES.iter() {
+        let hits = values::sentences(text)
+            .into_iter()
+            .filter(|&(a, b)| pattern.is_match(&text[a..b]))
+            .count();
+        if hits > 0 {
+            let score = (0.5 + 0.4 * (hits as f64 / sentence_count)).min(0.9);
+            scores.push((*field, (score * 1000.0).round() / 1000.0));
+        }
+    }
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scores
+}
+
+// ---------------------------------------------------------------- language
+
+fn stopword_language(text: &str) -> Option<Language> {
+    const FI: &[&str] = &["ja", "on", "tai", "ei", "sekä", "että", "tiedot", "tietoja", "rekisterin", "henkilötiedot", "kanssa", "voi", "jos"];
+    const SV: &[&str] = &["och", "är", "av", "för", "som", "till", "med", "att", "uppgifter", "registret", "den", "det", "inte"];
+    const EN: &[&str] = &["the", "and", "of", "to", "is", "for", "data", "with", "are", "be", "or", "personal", "this"];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let count = |list: &[&str]| words.iter().filter(|w| list.contains(w)).count();
+    let (fi, sv, en) = (count(FI), count(SV), count(EN));
+    let letters = lower.chars().filter(|c| matches!(c, 'ä' | 'ö')).count();
+    let fi = fi + letters / 4;
+    let best = fi.max(sv).max(en);
+    if best == 0 {
+        return None;
+    }
+    Some(if best == fi {
+        Language::Fi
+    } else if best == sv {
+        Language::Sv
+    } else {
+        Language::En
+    })
+}
+
+/// Language of a piece of text: whatlang (restricted to fi, sv, en) when it is
+/// reliable, else function-word counts.
+pub fn detect_language(text: &str) -> Option<Language> {
+    if text.chars().filter(|c| c.is_alphabetic()).count() >= 40 {
+        let detector = whatlang::Detector::with_allowlist(vec![
+            whatlang::Lang::Fin,
+            whatlang::Lang::Swe,
+            whatlang::Lang::Eng,
+        ]);
+        if let Some(info) = detector.detect(text) {
+            if info.is_reliable() || info.confidence() > 0.5 {
+                return Some(match info.lang() {
+                    whatlang::Lang::Swe => Language::Sv,
+                    whatlang::Lang::Eng => Language::En,
+                    _ => Language::Fi,
+                });
+            }
+        }
+    }
+    stopword_language(text)
+}
+
+// ---------------------------------------------------------------- title and kind
+
+const DOC_TYPE_LINES: &[&str] = &[
+    "tietosuojaseloste",
+    "rekisteriseloste",
+    "seloste henkilötietojen käsittelystä",
+    "dataskyddsbeskrivning",
+    "registerbeskrivning",
+    "privacy notice",
+    "privacy policy",
+    "data protection statement",
+    "tietosuojailmoitus",
+    "tietosuojakuvaus",
+    "rekisteri- ja tietosuojaseloste",
+    "henkilörekisteriseloste",
+];
+
+const ORGANISATION_SUFFIXES: &[&str] = &[
+    "kaupunki", "kunta", "oy", "ab", "ry", "rf", "oyj", "yliopisto", "seurakunta", "hyvinvointialue",
+    "kuntayhtymä", "stad", "kommun", "säätiö", "osuuskunta", "ky", "tmi", "university",
+];
+
+fn is_organisation_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.len() <= 5
+        && words
+            .last()
+            .is_some_and(|w| ORGANISATION_SUFFIXES.contains(&w.trim_end_matches(['.', ','])))
+}
+
+static LAW_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(?:\d+\s*§|§\s*\d+|artikla|\d{1,4}/\d{2,4}|asetus\s+\d|regulation\s+\(eu\))")
+});
+
+fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
+    let (from, to) = seg.preamble_lines;
+    let mut doc_type: Option<String> = None;
+    for i in from..to {
+        if norm.lines[i].is_blank() {
+            continue;
+        }
+        let raw = norm.line(i);
+        let text = raw
+            .trim_start_matches('#')
+            .trim()
+            .trim_matches(|c| c == '*' || c == '_')
+            .trim()
+            .trim_end_matches(':')
+            .to_string();
+        let words = text.split_whitespace().count();
+        if text.is_empty() || words > 20 || text.ends_with('.') && words > 6 {
+            continue;
+        }
+        if find_dates(&text).len() == 1 && words <= 8 {
+            continue;
+        }
+        if LAW_LINE.is_match(&text) || is_organisation_line(&text) {
+            continue;
+        }
+        let lower = text.to_lowercase();
+        if DOC_TYPE_LINES.contains(&lower.as_str()) {
+            doc_type.get_or_insert(text);
+            continue;
+        }
+        return Some(text);
+    }
+    doc_type
+}
+
+static GDPR_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)tietosuoja-asetu|2016/679|679/2016|\bgdpr\b|1050/2018|tietosuojalai|tietosuojalak|tietosuoja laki|dataskyddsförordning|data protection regulation|dataskyddslag|tietosuojaseloste|oikeus tulla unohdetuksi|siirtää järjestelmästä toiseen|tietosuojavastaava|dataskyddsombud")
+});
+static PDA_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)henkilötietolai|henkilötietolak|523/1999|523/99|1999/523|personuppgiftslag|rekisteriseloste|registerbeskrivning")
+});
+
+fn decide_kind(norm: &NormText, seg: &Segmented, dates: &Dates) -> NoticeKind {
+    if seg.heading_less {
+        return NoticeKind::GeneralStatement;
+    }
+    let preamble = norm.slice(seg.preamble.start, seg.preamble.end);
+    let gdpr_all = GDPR_MARKERS.find_iter(&norm.text).count();
+    let pda_head = PDA_MARKERS.is_match(preamble);
+    let latest = dates.updated.as_deref().or(dates.drafted.as_deref());
+    let before_gdpr = latest.is_some_and(|d| d < "2018-05-25");
+    let after_gdpr = latest.is_some_and(|d| d >= "2018-05-25");
+    let gdpr_head = GDPR_MARKERS.is_match(preamble);
+    if before_gdpr && !gdpr_head {
+        return NoticeKind::Rekisteriseloste;
+    }
+    if pda_head && !gdpr_head && !after_gdpr {
+        return NoticeKind::Rekisteriseloste;
+    }
+    if gdpr_all == 0 && PDA_MARKERS.is_match(&norm.text) && !after_gdpr {
+        return NoticeKind::Rekisteriseloste;
+    }
+    NoticeKind::Tietosuojaseloste
+}
+
+// ---------------------------------------------------------------- mapping
+
+fn provenance_of(s: &SectionDraft) -> Provenance {
+    Provenance {
+        heading: s.heading.clone(),
+        match_kind: s.match_kind,
+        score: s.score,
+        span: s.body,
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Map a segmented notice.
+pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
+    let mut sections_out = Vec::new();
+    let mut texts: BTreeMap<FieldKey, (Vec<String>, Vec<Provenance>)> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    if STRUCK.is_match(&norm.text) {
+        warnings.push(Warning::new(
+            "struck-text-ignored",
+            "struck-through text (~~...~~) was left out of the fields: it was withdrawn",
+        ));
+    }
+    for draft in &seg.sections {
+        let mut s = draft.clone();
+        let (from, to) = s.body_lines;
+        let text = field_text(norm, from, to, s.body.start);
+        if seg.heading_less {
+            let classes = classify_paragraph(&text);
+            s.fields = classes.iter().map(|(f, _)| *f).take(3).collect();
+            s.score = classes.first().map_or(0.0, |c| c.1);
+        } else if s.fields.is_empty() && !text.is_empty() {
+            // An unknown heading whose content clearly belongs to one field.
+            let classes = classify_paragraph(&text);
+            if let Some(&(field, score)) = classes.first() {
+                if score >= 0.9 && classes.len() == 1 {
+                    s.fields = vec![field];
+                    s.match_kind = MatchKind::Content;
+                    s.score = round3(score * 0.8);
+                }
+            }
+        }
+        let body_text = if s.level > 1 && !s.inherited && !s.heading.is_empty() {
+            text.clone()
+        } else if s.level > 1 && !s.heading.is_empty() {
+            // A subsection's heading is part of its parent's field text.
+            if text.is_empty() {
+                s.heading.clone()
+            } else {
+                format!("{}\n{}", s.heading, text)
+            }
+        } else {
+            text.clone()
+        };
+        for f in &s.fields {
+            if body_text.is_empty() && s.fields.len() == 1 {
+                continue;
+            }
+            let entry = texts.entry(*f).or_default();
+            if !body_text.is_empty() && !entry.0.contains(&body_text) {
+                entry.0.push(body_text.clone());
+            }
+            entry.1.push(provenance_of(&s));
+        }
+        let language = detect_language(&text).or_else(|| detect_language(&s.heading));
+        sections_out.push(Section {
+            heading: s.heading.clone(),
+            level: s.level,
+            field: s.fields.first().copied(),
+            fields: if s.fields.len() > 1 { s.fields.clone() } else { Vec::new() },
+            match_kind: s.match_kind,
+            score: s.score,
+            span: s.span,
+            language,
+        });
+    }
+    let mut fields = BTreeMap::new();
+    for (key, (parts, provenance)) in texts {
+        let text = parts.join("\n\n");
+        if text.is_empty() {
+            continue;
+        }
+        let (values, invalid_ids) = values::values_for(key, &text);
+        for id in invalid_ids {
+            warnings.push(Warning::new(
+                "invalid-business-id",
+                format!("the business ID {id} in {key} has a wrong check digit: it was not accepted"),
+            ));
+        }
+        fields.insert(
+            key,
+            FieldValue {
+                text,
+                provenance,
+                values: if values.is_empty() { StructuredValues::default() } else { values },
+            },
+        );
+    }
+    let (dates, date_spans) = metadata_dates(norm);
+    let title = if seg.heading_less {
+        let (from, to) = seg.preamble_lines;
+        (from..to)
+            .find(|&i| !norm.lines[i].is_blank())
+            .map(|i| norm.line(i).trim_start_matches('#').trim().to_string())
+    } else {
+        title_from_preamble(norm, seg)
+    };
+    let kind = decide_kind(norm, seg, &dates);
+    let mut by_lang: BTreeMap<Language, usize> = BTreeMap::new();
+    for s in &sections_out {
+        if let Some(l) = s.language {
+            *by_lang.entry(l).or_default() += s.span.end - s.span.start;
+        }
+    }
+    let language = by_lang
+        .iter()
+        .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
+        .map(|(l, _)| *l)
+        .or_else(|| detect_language(&norm.text))
+        .unwrap_or(Language::Fi);
+    Mapped {
+        title,
+        kind,
+        language,
+        dates,
+        date_spans,
+        fields,
+        sections: sections_out,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_notice_forms() {
+        let d = find_dates("Laatimispäivä 22.9.2015, 24. toukokuuta 2018, 24 maj 2018, 2021-02-31, 31.2.2020");
+        let iso: Vec<_> = d.iter().map(|x| x.2.as_str()).collect();
+        assert_eq!(iso, ["2015-09-22", "2018-05-24", "2018-05-24"]);
+    }
+
+    #[test]
+    fn paragraphs_classify_by_content() {
+        let c = classify_paragraph("Raaseporin kaupunki ei tee asiakasprofilointia tallennettujen henkilötietojen pohjalta.");
+        assert_eq!(c[0].0, FieldKey::AutomatedDecisions);
+        let c = classify_paragraph("Henkilötiedot säilytetään asiakassuhteen kestoajan.");
+        assert_eq!(c[0].0, FieldKey::Retention);
+    }
+
+    #[test]
+    fn language_of_short_and_long_text() {
+        assert_eq!(detect_language("Registrets namn och ändamål för behandlingen av uppgifter"), Some(Language::Sv));
+        assert_eq!(detect_language("Rekisterin nimi ja tiedot"), Some(Language::Fi));
+        assert_eq!(detect_language("The purpose of the processing of personal data is"), Some(Language::En));
+    }
+}

@@ -1,0 +1,361 @@
+//! Stage 2: **normalise**. Cleans the ingested lines into one normalised text, the
+//! text every span of the output points into (`--emit-text` writes it).
+//!
+//! Per line: Unicode NFC; no-break and other wide spaces become a plain space; tabs
+//! become a space; zero-width characters, soft hyphens and stray control characters
+//! are dropped; runs of spaces collapse; the line is trimmed. Markdown residue that is
+//! not content (front matter, Liquid tags, wrapper `<div>` lines, `<br>` tags,
+//! trailing `\` hard breaks) is removed. Runs of blank lines become one blank line.
+//! Page furniture left by earlier conversions (page counters such as `Sivu 2/3`,
+//! `1 (3)`; a lone date repeated as a running header; share and print links) is
+//! removed with a warning.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::ingest::{Ingested, LineCue};
+use crate::model::{Format, Warning};
+
+/// One line of the normalised text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NormLine {
+    /// Byte offset of the first character in [`NormText::text`].
+    pub start: usize,
+    /// Byte offset one past the last character (the `\n` is not included).
+    pub end: usize,
+    /// 1-based page, for PDFs.
+    pub page: Option<u32>,
+    /// Layout cues from ingestion.
+    pub cue: LineCue,
+}
+
+impl NormLine {
+    /// True for the blank line that separates paragraphs.
+    pub fn is_blank(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// The normalised text of a document and its lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NormText {
+    /// Lines joined with `\n`; spans are byte offsets into this.
+    pub text: String,
+    /// The lines, in order; blank lines separate paragraphs (never two in a row).
+    pub lines: Vec<NormLine>,
+}
+
+impl NormText {
+    /// The text of line `i`.
+    pub fn line(&self, i: usize) -> &str {
+        let l = &self.lines[i];
+        &self.text[l.start..l.end]
+    }
+
+    /// The text between two byte offsets.
+    pub fn slice(&self, start: usize, end: usize) -> &str {
+        &self.text[start..end]
+    }
+}
+
+/// Clean one line of text: NFC, spaces, invisible characters.
+pub fn clean_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut last_space = true;
+    for c in raw.nfc() {
+        let c = match c {
+            '\t' | '\u{00a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+            | '\u{3000}' => ' ',
+            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => continue,
+            c if c.is_control() => continue,
+            c => c,
+        };
+        if c == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end();
+    trimmed.to_string()
+}
+
+static PAGE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            (?:sivu|sivut|side|sida|page|s\.)\s*\d{1,4}(?:\s*(?:/|\(|of|av|-)\s*\d{1,4}\)?)?
+          | \d{1,4}\s*\(\s*\d{1,4}\s*\)
+          | \d{1,4}\s*/\s*\d{1,4}
+          | -\s*\d{1,4}\s*-
+        )$",
+    )
+    .expect("page counter regex")
+});
+
+static LONE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{4}$|^\d{4}-\d{2}-\d{2}$").expect("lone date regex")
+});
+
+static INLINE_BR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").expect("br regex"));
+
+static TEMPLATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\{%.*%\}|\{\{.*\}\}|</?(?:div|span|section|article)(?:\s[^>]*)?>)$")
+        .expect("template line regex")
+});
+
+/// Lines that web pages repeat around the content: share and print links.
+const WEB_FURNITURE: &[&str] = &[
+    "like it? share it!",
+    "share",
+    "share this",
+    "share this page",
+    "jaa",
+    "jaa sivu",
+    "jaa tämä sivu",
+    "tulosta",
+    "tulosta sivu",
+    "dela",
+    "skriv ut",
+    "print",
+    "takaisin ylös",
+    "back to top",
+];
+
+/// Normalise the ingested lines. Warnings about removed furniture are appended to `warnings`.
+pub fn normalise(ingested: &Ingested, warnings: &mut Vec<Warning>) -> NormText {
+    let mut cleaned: Vec<(String, Option<u32>, LineCue)> = Vec::new();
+    let markdown_like = ingested.format == Format::Text;
+    let mut in_front_matter = false;
+    for (index, line) in ingested.lines.iter().enumerate() {
+        let text = clean_line(&line.text);
+        if markdown_like {
+            // Jekyll-style front matter: a `---` first line up to the next `---`.
+            if index == first_nonblank(ingested) && text == "---" {
+                in_front_matter = true;
+                continue;
+            }
+            if in_front_matter {
+                if text == "---" {
+                    in_front_matter = false;
+                }
+                continue;
+            }
+            if TEMPLATE_LINE.is_match(&text) {
+                continue;
+            }
+        }
+        if markdown_like && INLINE_BR.is_match(&text) {
+            for part in INLINE_BR.split(&text) {
+                cleaned.push((clean_md_break(part), line.page, line.cue.clone()));
+            }
+            continue;
+        }
+        let text = if markdown_like {
+            clean_md_break(&text)
+        } else {
+            text
+        };
+        cleaned.push((text, line.page, line.cue.clone()));
+    }
+    if in_front_matter {
+        // An unterminated `---` was not front matter after all: keep everything.
+        return normalise_without_front_matter(ingested, warnings);
+    }
+    remove_furniture(&mut cleaned, warnings);
+    assemble(cleaned)
+}
+
+fn first_nonblank(ingested: &Ingested) -> usize {
+    ingested
+        .lines
+        .iter()
+        .position(|l| !l.text.trim().is_empty())
+        .unwrap_or(0)
+}
+
+fn normalise_without_front_matter(ingested: &Ingested, warnings: &mut Vec<Warning>) -> NormText {
+    let mut cleaned: Vec<(String, Option<u32>, LineCue)> = ingested
+        .lines
+        .iter()
+        .map(|l| (clean_line(&l.text), l.page, l.cue.clone()))
+        .collect();
+    remove_furniture(&mut cleaned, warnings);
+    assemble(cleaned)
+}
+
+fn clean_md_break(text: &str) -> String {
+    let t = text.trim();
+    let t = t.strip_suffix('\\').unwrap_or(t).trim_end();
+    t.to_string()
+}
+
+fn remove_furniture(lines: &mut Vec<(String, Option<u32>, LineCue)>, warnings: &mut Vec<Warning>) {
+    let mut date_counts: HashMap<&str, usize> = HashMap::new();
+    for (text, _, _) in lines.iter() {
+        if LONE_DATE.is_match(text) {
+            *date_counts.entry(text.as_str()).or_default() += 1;
+        }
+    }
+    let repeated_dates: Vec<String> = date_counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(d, _)| d.to_string())
+        .collect();
+    let mut removed_pages = Vec::new();
+    let mut removed_dates = Vec::new();
+    let mut removed_web = Vec::new();
+    lines.retain(|(text, _, _)| {
+        if PAGE_COUNTER.is_match(text) {
+            removed_pages.push(text.clone());
+            false
+        } else if repeated_dates.contains(text) {
+            removed_dates.push(text.clone());
+            false
+        } else if WEB_FURNITURE.contains(&text.to_lowercase().as_str()) {
+            removed_web.push(text.clone());
+            false
+        } else {
+            true
+        }
+    });
+    if !removed_pages.is_empty() {
+        warnings.push(Warning::new(
+            "page-furniture-removed",
+            format!(
+                "removed {} page counter line(s) left by an earlier conversion, e.g. \"{}\"",
+                removed_pages.len(),
+                removed_pages[0]
+            ),
+        ));
+    }
+    if !removed_dates.is_empty() {
+        warnings.push(Warning::new(
+            "page-furniture-removed",
+            format!(
+                "removed a lone date repeated {} times as a running page header: \"{}\"",
+                removed_dates.len(),
+                removed_dates[0]
+            ),
+        ));
+    }
+    if !removed_web.is_empty() {
+        warnings.push(Warning::new(
+            "web-furniture-removed",
+            format!(
+                "removed {} share or print link line(s), e.g. \"{}\"",
+                removed_web.len(),
+                removed_web[0]
+            ),
+        ));
+    }
+}
+
+fn assemble(lines: Vec<(String, Option<u32>, LineCue)>) -> NormText {
+    let mut text = String::new();
+    let mut out: Vec<NormLine> = Vec::new();
+    for (line, page, cue) in lines {
+        let blank = line.is_empty();
+        if blank && out.last().is_none_or(NormLine::is_blank) {
+            continue;
+        }
+        if !out.is_empty() {
+            text.push('\n');
+        }
+        let start = text.len();
+        text.push_str(&line);
+        out.push(NormLine {
+            start,
+            end: text.len(),
+            page,
+            cue: if blank { LineCue::default() } else { cue },
+        });
+    }
+    while out.last().is_some_and(NormLine::is_blank) {
+        out.pop();
+        let new_len = out.last().map_or(0, |l| l.end);
+        text.truncate(new_len);
+    }
+    NormText { text, lines: out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::SourceLine;
+
+    fn ingested(lines: &[&str]) -> Ingested {
+        Ingested {
+            format: Format::Text,
+            encoding: Some("utf-8".into()),
+            pages: None,
+            lines: lines.iter().map(|l| SourceLine::plain(*l)).collect(),
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn invisible_and_wide_characters() {
+        assert_eq!(
+            clean_line("Rekisterin\u{00a0}\u{00a0}nimi\u{200b}:\ttieto\u{00ad}suoja  "),
+            "Rekisterin nimi: tietosuoja"
+        );
+        // NFC: a + combining diaeresis becomes ä.
+        assert_eq!(clean_line("Rekisterinpita\u{0308}ja\u{0308}"), "Rekisterinpitäjä");
+    }
+
+    #[test]
+    fn blank_runs_collapse_and_offsets_point_into_text() {
+        let mut w = vec![];
+        let n = normalise(&ingested(&["", "", "Otsikko", "", "", "Teksti", ""]), &mut w);
+        assert_eq!(n.text, "Otsikko\n\nTeksti");
+        assert_eq!(n.lines.len(), 3);
+        assert_eq!(n.line(2), "Teksti");
+        assert!(n.lines[1].is_blank());
+    }
+
+    #[test]
+    fn page_furniture_is_removed_with_a_warning() {
+        let mut w = vec![];
+        let n = normalise(
+            &ingested(&["15.11.2021", "Otsikko", "Sivu 2/3", "Teksti", "15.11.2021", "2 (3)"]),
+            &mut w,
+        );
+        assert_eq!(n.text, "Otsikko\nTeksti");
+        assert_eq!(w.len(), 2);
+        assert!(w.iter().all(|w| w.code == "page-furniture-removed"));
+    }
+
+    #[test]
+    fn a_single_date_is_kept() {
+        let mut w = vec![];
+        let n = normalise(&ingested(&["15.11.2021", "Otsikko"]), &mut w);
+        assert_eq!(n.text, "15.11.2021\nOtsikko");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn front_matter_and_template_lines_go() {
+        let mut w = vec![];
+        let n = normalise(
+            &ingested(&[
+                "---",
+                "layout: page",
+                "---",
+                "<div markdown=\"1\">",
+                "Teksti\\",
+                "rivi<br />toinen",
+                "</div>",
+            ]),
+            &mut w,
+        );
+        assert_eq!(n.text, "Teksti\nrivi\ntoinen");
+    }
+}

@@ -1,0 +1,253 @@
+//! Stage 6: **output**. Finding the input documents, naming and writing result files
+//! atomically, and the run record.
+//!
+//! `samples/a/b.txt` given as the directory `samples` is written to
+//! `OUT/a/b.txt.json`; a single file given as input to `OUT/<file name>.json`. Every
+//! file is written to a temporary file in the destination directory and renamed into
+//! place, so a reader (or a run stopped half way) never sees a partial file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{NoticeResult, Severity};
+
+/// One input document: where to read it and the relative path it is known by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputDoc {
+    /// Path to read.
+    pub path: PathBuf,
+    /// Path relative to the input root, with `/` separators: the name in outputs.
+    pub relative: String,
+}
+
+/// File name endings read from a directory (files with no extension are read too).
+pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf"];
+
+fn is_document(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        None => true,
+        Some(ext) => DOCUMENT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
+    }
+}
+
+/// Problems met while listing inputs (an input that does not exist, an unreadable folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    /// The path concerned.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// List the documents under the given inputs in a deterministic order: each input in
+/// the order given, a directory's files sorted by name, recursively. Links are not
+/// followed, so nothing outside an input directory is read.
+pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<InputDoc>, Vec<InputProblem>) {
+    let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        let meta = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(InputProblem { path: input.display().to_string(), message: e.to_string() });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            let name = input.file_name().map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
+            docs.push(InputDoc { path: input.clone(), relative: name });
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(input).follow_links(false).sort_by_file_name() {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_file() || !is_document(e.path()) {
+                        continue;
+                    }
+                    let rel = e.path().strip_prefix(input).unwrap_or(e.path());
+                    let relative = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                    docs.push(InputDoc { path: e.path().to_path_buf(), relative });
+                }
+                Err(e) => problems.push(InputProblem {
+                    path: e.path().map_or_else(|| input.display().to_string(), |p| p.display().to_string()),
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    (docs, problems)
+}
+
+/// Where a document's result goes: `OUT/<relative>.json`.
+pub fn result_path(out: &Path, relative: &str) -> PathBuf {
+    out.join(format!("{relative}.json"))
+}
+
+/// Where a document's normalised text goes: `OUT/<relative>.norm.txt`.
+pub fn norm_text_path(out: &Path, relative: &str) -> PathBuf {
+    out.join(format!("{relative}.norm.txt"))
+}
+
+/// Serialise a value as pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("result types always serialise");
+    s.push('\n');
+    s
+}
+
+/// Write a file atomically: a temporary file in the same directory, then a rename.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".seloste-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityCounts {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Infos.
+    pub info: usize,
+}
+
+impl SeverityCounts {
+    fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+/// Status of one document in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Extracted.
+    Ok,
+    /// Could not be extracted.
+    Error,
+}
+
+/// One document's line in the run record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    /// Relative path.
+    pub path: String,
+    /// SHA-256 of the input bytes, when they could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Outcome.
+    pub status: Status,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Kind of notice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Number of fields found.
+    pub fields: usize,
+    /// Gaps by severity.
+    pub gaps: SeverityCounts,
+    /// Conflicts by severity.
+    pub conflicts: SeverityCounts,
+}
+
+impl DocumentRecord {
+    /// The record of a successful extraction.
+    pub fn ok(path: &str, result: &NoticeResult) -> Self {
+        let mut gaps = SeverityCounts::default();
+        for g in &result.gaps {
+            gaps.add(g.severity);
+        }
+        let mut conflicts = SeverityCounts::default();
+        for c in &result.conflicts {
+            conflicts.add(c.severity);
+        }
+        DocumentRecord {
+            path: path.to_string(),
+            sha256: Some(result.source.sha256.clone()),
+            status: Status::Ok,
+            error: None,
+            kind: Some(serde_json::to_value(result.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            fields: result.fields.len(),
+            gaps,
+            conflicts,
+        }
+    }
+
+    /// The record of a failed document.
+    pub fn failed(path: &str, sha256: Option<String>, error: String) -> Self {
+        DocumentRecord {
+            path: path.to_string(),
+            sha256,
+            status: Status::Error,
+            error: Some(error),
+            kind: None,
+            fields: 0,
+            gaps: SeverityCounts::default(),
+            conflicts: SeverityCounts::default(),
+        }
+    }
+
+    /// The one-line summary printed on stderr.
+    pub fn summary_line(&self) -> String {
+        match self.status {
+            Status::Ok => format!(
+                "{}: {}, {} fields, gaps {}E/{}W/{}I, conflicts {}E/{}W/{}I",
+                self.path,
+                self.kind.as_deref().unwrap_or("?"),
+                self.fields,
+                self.gaps.error,
+                self.gaps.warning,
+                self.gaps.info,
+                self.conflicts.error,
+                self.conflicts.warning,
+                self.conflicts.info
+            ),
+            Status::Error => format!("{}: error: {}", self.path, self.error.as_deref().unwrap_or("unknown")),
+        }
+    }
+}
+
+/// The run record, `OUT/run.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// `seloste` version.
+    pub tool_version: String,
+    /// Schema version of the results.
+    pub schema_version: String,
+    /// One entry per document, in input order.
+    pub documents: Vec<DocumentRecord>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_paths_keep_the_relative_layout() {
+        assert_eq!(result_path(Path::new("out"), "a/b.txt"), PathBuf::from("out/a/b.txt.json"));
+        assert_eq!(norm_text_path(Path::new("out"), "b.md"), PathBuf::from("out/b.md.norm.txt"));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x/y.json");
+        write_atomic(&p, b"{}").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"{}");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("x")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1);
+    }
+}

@@ -1,0 +1,674 @@
+//! Stage 3: **segment**. Finds the headings in the normalised text and cuts it into
+//! sections.
+//!
+//! A line is a heading candidate by its layout: a Markdown `#`, an HTML or PDF heading
+//! cue, numbering (`1.`, `1)`, `2.1`, `A.`), a short line standing alone, ALL CAPS, a
+//! trailing colon, bold. The heading dictionary then confirms it and names its field.
+//! Unconfirmed candidates become sections with no field only when the layout is
+//! unambiguous (a Markdown or HTML heading, a numbered line that continues the
+//! document's numbering); otherwise they stay body text. A heading and its value on
+//! one line (`Rekisterin nimi: Asiakasrekisteri`) is split. Lines before the first
+//! confirmed heading are the preamble (title, organisation, dates).
+//!
+//! A document with fewer than two confirmed headings is a heading-less statement: its
+//! paragraphs become sections classified by content ([`crate::map`] does that).
+//!
+//! Sections tile the text: the preamble is `[0, first section)`, each section runs
+//! from its heading to the next section's heading, the last to the end of the text.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dictionary::{dictionary, HeadingMatch};
+use crate::model::{FieldKey, MatchKind, Span};
+use crate::normalise::NormText;
+
+/// A section found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionDraft {
+    /// The heading as written, without numbering, Markdown markup or trailing colon.
+    pub heading: String,
+    /// The numbering as written (`5.`, `2.1`, `A.`), if any.
+    pub number: Option<String>,
+    /// 1 = top level.
+    pub level: u8,
+    /// Fields the section fills (empty when the heading is unknown).
+    pub fields: Vec<FieldKey>,
+    /// How the fields were decided.
+    pub match_kind: MatchKind,
+    /// Confidence.
+    pub score: f64,
+    /// True when the fields come from the parent section (an unknown subheading).
+    pub inherited: bool,
+    /// The whole section, heading included, up to the next section.
+    pub span: Span,
+    /// The body: from after the heading to the end of the section's content.
+    pub body: Span,
+    /// Index of the heading line (or the first line of a content paragraph).
+    pub first_line: usize,
+    /// Lines of the body: `body_lines.0..body_lines.1` (the first may be the heading
+    /// line itself when the value stands on the heading's line).
+    pub body_lines: (usize, usize),
+}
+
+/// The segmenter's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segmented {
+    /// Bytes before the first section.
+    pub preamble: Span,
+    /// Lines of the preamble.
+    pub preamble_lines: (usize, usize),
+    /// The sections, in order.
+    pub sections: Vec<SectionDraft>,
+    /// True when the document has no headings and its paragraphs were made sections.
+    pub heading_less: bool,
+}
+
+static MD_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(#{1,6})\s+(.*)$").expect("md heading regex"));
+
+static NUMBER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(\d{1,2}(?:\.\d{1,2})*)[.)]?|([A-ZÅÄÖ])[.)]|([IVX]{1,4})\.)\s+(\S.*)$")
+        .expect("number regex")
+});
+
+static LIST_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[-*+•●▪◦–·]|\d{1,2}\))\s+").expect("list regex"));
+
+/// What the layout says about one line.
+#[derive(Debug, Clone, Default)]
+struct LineInfo {
+    /// The text with Markdown heading marks, emphasis and numbering removed.
+    label: String,
+    /// Byte offset in the line where `label` starts.
+    label_offset: usize,
+    number: Option<String>,
+    number_depth: u8,
+    top_number: Option<u32>,
+    lettered: bool,
+    md_level: Option<u8>,
+    cue_level: Option<u8>,
+    emphasis: bool,
+    list_item: bool,
+    standalone: bool,
+    colon: bool,
+    all_caps: bool,
+    words: usize,
+    sentence_end: bool,
+}
+
+fn strip_emphasis(s: &str) -> (&str, bool) {
+    for mark in ["***", "**", "__", "*", "_"] {
+        if s.len() > 2 * mark.len() && s.starts_with(mark) && s.ends_with(mark) {
+            let inner = &s[mark.len()..s.len() - mark.len()];
+            if !inner.contains(mark) {
+                return (inner.trim(), true);
+            }
+        }
+    }
+    (s, false)
+}
+
+fn line_info(norm: &NormText, i: usize) -> LineInfo {
+    let text = norm.line(i);
+    let line = &norm.lines[i];
+    let mut info = LineInfo {
+        cue_level: line.cue.heading_level,
+        emphasis: line.cue.emphasis,
+        list_item: line.cue.list_item || LIST_MARKER.is_match(text),
+        ..Default::default()
+    };
+    let mut rest = text;
+    let mut offset = 0;
+    if let Some(c) = MD_HEADING.captures(text) {
+        info.md_level = Some(c[1].len() as u8);
+        let m = c.get(2).expect("group 2");
+        rest = m.as_str();
+        offset = m.start();
+    }
+    let (inner, emph) = strip_emphasis(rest.trim_end());
+    if emph {
+        offset += rest.find(inner).unwrap_or(0);
+        rest = inner;
+        info.emphasis = true;
+    }
+    if let Some(c) = NUMBER_PREFIX.captures(rest) {
+        let label = c.get(4).expect("group 4");
+        if let Some(n) = c.get(1) {
+            info.number_depth = n.as_str().split('.').count() as u8;
+            info.top_number = n.as_str().split('.').next().and_then(|x| x.parse().ok());
+        } else {
+            info.number_depth = 1;
+            info.lettered = c.get(2).is_some();
+        }
+        info.number = Some(rest[..label.start()].trim().to_string());
+        offset += label.start();
+        rest = label.as_str();
+        let (inner, emph) = strip_emphasis(rest.trim_end());
+        if emph {
+            offset += rest.find(inner).unwrap_or(0);
+            rest = inner;
+            info.emphasis = true;
+        }
+    }
+    let trimmed = rest.trim_end();
+    info.colon = trimmed.ends_with(':');
+    let label = trimmed.trim_end_matches(':').trim_end();
+    info.label = label.to_string();
+    info.label_offset = offset;
+    info.words = label.split_whitespace().count();
+    info.sentence_end = label.ends_with('.') && !label.ends_with("..");
+    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+    info.all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    let prev_blank = i == 0 || norm.lines[i - 1].is_blank();
+    let next_blank = i + 1 >= norm.lines.len() || norm.lines[i + 1].is_blank();
+    info.standalone = prev_blank && next_blank;
+    info
+}
+
+/// A heading found on a line.
+#[derive(Debug, Clone)]
+struct HeadingHit {
+    line: usize,
+    /// Heading text (label).
+    heading: String,
+    number: Option<String>,
+    matched: Option<HeadingMatch>,
+    /// Byte offset (absolute) where an inline value starts, when the heading and its
+    /// value share the line.
+    inline_body: Option<usize>,
+    /// Lines consumed by the heading (2 when it wraps onto the next line).
+    heading_lines: usize,
+    info: LineInfo,
+}
+
+const CONNECTORS: &[&str] = &["ja", "tai", "sekä", "or", "and", "och", "eller", "of", "the"];
+
+fn looks_like_sentence(info: &LineInfo) -> bool {
+    info.sentence_end || info.words > 16 || info.label.chars().count() > 140
+}
+
+/// Decide whether line `i` is a heading.
+fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<HeadingHit> {
+    let info = infos[i].clone()?;
+    let dict = dictionary();
+    let text = norm.line(i);
+    let line_start = norm.lines[i].start;
+    let structural = info.md_level.is_some() || info.cue_level.is_some();
+
+    // A heading that wraps onto a second line: "7. ... ja tietojen siirto EU:n tai" + "ETA:n ulkopuolelle".
+    if (info.number.is_some() || structural)
+        && !looks_like_sentence(&info)
+        && i + 1 < norm.lines.len()
+    {
+        let last_word = info.label.rsplit(' ').next().unwrap_or("").to_lowercase();
+        if let Some(next) = infos[i + 1].as_ref() {
+            let next_blank_after = i + 2 >= norm.lines.len() || norm.lines[i + 2].is_blank();
+            if CONNECTORS.contains(&last_word.as_str())
+                && next_blank_after
+                && next.words <= 6
+                && next.number.is_none()
+                && !next.sentence_end
+            {
+                let joined = format!("{} {}", info.label, next.label);
+                if let Some(m) = dict.match_heading(&joined) {
+                    let mut info2 = info.clone();
+                    info2.label = joined.clone();
+                    return Some(HeadingHit {
+                        line: i,
+                        heading: joined,
+                        number: info.number.clone(),
+                        matched: Some(m),
+                        inline_body: None,
+                        heading_lines: 2,
+                        info: info2,
+                    });
+                }
+            }
+        }
+    }
+
+    let hit = |matched: Option<HeadingMatch>| HeadingHit {
+        line: i,
+        heading: info.label.clone(),
+        number: info.number.clone(),
+        matched,
+        inline_body: None,
+        heading_lines: 1,
+        info: info.clone(),
+    };
+
+    if info.list_item && !structural && info.number.is_none() {
+        return None;
+    }
+    if !looks_like_sentence(&info) && !info.label.is_empty() {
+        let matched = dict.match_heading(&info.label);
+        let strong = matched.as_ref().is_some_and(|m| m.score >= 0.9);
+        let confirmed = matched.is_some();
+        let layout = structural
+            || info.emphasis
+            || info.number.is_some()
+            || info.standalone
+            || info.colon
+            || info.all_caps;
+        if confirmed && (layout || strong && info.words <= 6) {
+            // A keyword-only match needs a clear layout cue.
+            let keyword_only = matched
+                .as_ref()
+                .is_some_and(|m| m.score < crate::dictionary::FUZZY_THRESHOLD);
+            if !keyword_only
+                || structural
+                || info.emphasis
+                || info.number.is_some()
+                || info.standalone && info.words <= 8
+                || info.colon && info.words <= 8
+            {
+                return Some(hit(matched));
+            }
+        }
+        if structural && !info.colon {
+            return Some(hit(None));
+        }
+    }
+
+    // A heading and its value on one line: "Rekisterin nimi: X", "Rekisterinpitäjä Y",
+    // or a heading that runs into its text: "Käsittelyn tarkoitus. Palvelun ...".
+    let label_start = info.label_offset;
+    let label_text = &text[label_start..];
+    for sep in [": ", ". ", ":\t"] {
+        if let Some(pos) = label_text.find(sep) {
+            let head = label_text[..pos].trim();
+            let value = label_text[pos + sep.len()..].trim_start();
+            let words = head.split_whitespace().count();
+            if words == 0 || words > 10 || value.is_empty() {
+                continue;
+            }
+            if let Some(m) = dict.match_heading(head) {
+                let needed = if sep == ". " { 0.9 } else { 0.85 };
+                if m.score >= needed {
+                    let value_offset = label_start + pos + sep.len();
+                    let value_offset = value_offset + (text[value_offset..].len() - value.len());
+                    return Some(HeadingHit {
+                        line: i,
+                        heading: head.to_string(),
+                        number: info.number.clone(),
+                        matched: Some(m),
+                        inline_body: Some(line_start + value_offset),
+                        heading_lines: 1,
+                        info: info.clone(),
+                    });
+                }
+            }
+        }
+    }
+    // "Rekisterinpitäjä Sääksmäen seurakunta": an exact heading followed by a name.
+    if info.words <= 10 && !info.sentence_end && (info.standalone || info.number.is_some()) {
+        let words: Vec<&str> = label_text.split_whitespace().collect();
+        for n in (1..words.len().min(5)).rev() {
+            let head = words[..n].join(" ");
+            let rest_first = words[n];
+            if !rest_first.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            if let Some(m) = dict.match_heading(&head) {
+                if m.kind == MatchKind::Exact {
+                    let rel = label_text
+                        .find(rest_first)
+                        .expect("word comes from the text");
+                    return Some(HeadingHit {
+                        line: i,
+                        heading: head,
+                        number: info.number.clone(),
+                        matched: Some(m),
+                        inline_body: Some(line_start + label_start + rel),
+                        heading_lines: 1,
+                        info: info.clone(),
+                    });
+                }
+            }
+        }
+    }
+    // Numbered heading not in the dictionary: checked against the numbering later.
+    if info.number.is_some()
+        && info.standalone
+        && !looks_like_sentence(&info)
+        && info.words <= 12
+        && !info.list_item
+    {
+        return Some(hit(None));
+    }
+    None
+}
+
+/// Cut the normalised text into sections.
+pub fn segment(norm: &NormText) -> Segmented {
+    let infos: Vec<Option<LineInfo>> = (0..norm.lines.len())
+        .map(|i| (!norm.lines[i].is_blank()).then(|| line_info(norm, i)))
+        .collect();
+    let mut hits: Vec<HeadingHit> = Vec::new();
+    let mut i = 0;
+    while i < norm.lines.len() {
+        if let Some(hit) = heading_at(norm, i, &infos) {
+            i += hit.heading_lines;
+            hits.push(hit);
+        } else {
+            i += 1;
+        }
+    }
+    let hits = filter_unknown_numbered(hits);
+    let confirmed = hits.iter().filter(|h| h.matched.is_some()).count();
+    if confirmed < 2 {
+        return heading_less(norm);
+    }
+    // The preamble runs to the first confirmed heading.
+    let first = hits
+        .iter()
+        .position(|h| h.matched.is_some())
+        .expect("confirmed >= 2");
+    let hits: Vec<HeadingHit> = hits.into_iter().skip(first).collect();
+    let levels = assign_levels(&hits);
+    let mut sections: Vec<SectionDraft> = Vec::new();
+    for (k, hit) in hits.iter().enumerate() {
+        let start = norm.lines[hit.line].start;
+        let next_line = hits.get(k + 1).map_or(norm.lines.len(), |h| h.line);
+        let end = hits
+            .get(k + 1)
+            .map_or(norm.text.len(), |h| norm.lines[h.line].start);
+        let body_first = if hit.inline_body.is_some() {
+            hit.line
+        } else {
+            hit.line + hit.heading_lines
+        };
+        let body_start = hit.inline_body.unwrap_or_else(|| {
+            (body_first..next_line)
+                .find(|&l| !norm.lines[l].is_blank())
+                .map_or(end, |l| norm.lines[l].start)
+        });
+        let body_end = (body_first..next_line)
+            .rev()
+            .find(|&l| !norm.lines[l].is_blank())
+            .map_or(body_start, |l| norm.lines[l].end)
+            .max(body_start);
+        let page = norm.lines[hit.line].page;
+        let (fields, match_kind, score) = match &hit.matched {
+            Some(m) => (m.fields.clone(), m.kind, m.score),
+            None => (Vec::new(), MatchKind::Fuzzy, 0.0),
+        };
+        sections.push(SectionDraft {
+            heading: hit.heading.clone(),
+            number: hit.number.clone(),
+            level: levels[k],
+            fields,
+            match_kind,
+            score,
+            inherited: false,
+            span: Span {
+                start,
+                end,
+                page,
+            },
+            body: Span {
+                start: body_start,
+                end: body_end,
+                page: page_of(norm, body_start).or(page),
+            },
+            first_line: hit.line,
+            body_lines: (body_first, next_line),
+        });
+    }
+    inherit_fields(&mut sections);
+    let preamble_end = sections.first().map_or(norm.text.len(), |s| s.span.start);
+    Segmented {
+        preamble: Span::new(0, preamble_end),
+        preamble_lines: (0, sections.first().map_or(norm.lines.len(), |s| s.first_line)),
+        sections,
+        heading_less: false,
+    }
+}
+
+fn page_of(norm: &NormText, offset: usize) -> Option<u32> {
+    norm.lines
+        .iter()
+        .find(|l| l.start <= offset && offset <= l.end)
+        .and_then(|l| l.page)
+}
+
+/// Keep an unconfirmed numbered heading only when it continues the numbering of the
+/// confirmed ones (so numbered list items in a body are not taken for headings).
+fn filter_unknown_numbered(hits: Vec<HeadingHit>) -> Vec<HeadingHit> {
+    let mut out: Vec<HeadingHit> = Vec::new();
+    let mut last_top: Option<u32> = None;
+    for hit in hits {
+        let structural = hit.info.md_level.is_some() || hit.info.cue_level.is_some();
+        if hit.matched.is_none() && !structural {
+            let continues = match (hit.info.top_number, last_top, hit.info.number_depth) {
+                (Some(n), Some(last), 1) => n == last + 1 || n == last + 2,
+                (Some(n), Some(last), _) => n == last,
+                _ => false,
+            };
+            if !continues {
+                continue;
+            }
+        }
+        if hit.info.number_depth == 1 && !hit.info.lettered {
+            if let Some(n) = hit.info.top_number {
+                last_top = Some(n);
+            }
+        }
+        out.push(hit);
+    }
+    out
+}
+
+/// Levels: numbering depth where the document numbers its headings; otherwise the
+/// Markdown or format level relative to the shallowest; lettered headings, colon
+/// labels and unnumbered headings inside a numbered document are subsections.
+fn assign_levels(hits: &[HeadingHit]) -> Vec<u8> {
+    let numbered = hits
+        .iter()
+        .filter(|h| h.info.number.is_some() && !h.info.lettered)
+        .count();
+    let numbered_doc = numbered >= 3;
+    let min_md = hits.iter().filter_map(|h| h.info.md_level).min();
+    let min_cue = hits.iter().filter_map(|h| h.info.cue_level).min();
+    let mut levels = Vec::with_capacity(hits.len());
+    let mut current_top_fields: Vec<FieldKey> = Vec::new();
+    let mut seen_numbered = false;
+    for hit in hits {
+        let info = &hit.info;
+        let fields = hit
+            .matched
+            .as_ref()
+            .map(|m| m.fields.clone())
+            .unwrap_or_default();
+        let level = if info.lettered {
+            2
+        } else if numbered_doc {
+            if info.number.is_some() {
+                seen_numbered = true;
+                info.number_depth.max(1)
+            } else if seen_numbered {
+                2
+            } else {
+                1
+            }
+        } else if let (Some(md), Some(min)) = (info.md_level, min_md) {
+            (md - min + 1).min(6)
+        } else if let (Some(cue), Some(min)) = (info.cue_level, min_cue) {
+            (cue - min + 1).min(6)
+        } else if info.number_depth > 1 {
+            info.number_depth
+        } else if (info.colon || info.emphasis && min_md.is_some())
+            && (fields.is_empty() || fields.iter().all(|f| current_top_fields.contains(f)))
+            && !current_top_fields.is_empty()
+        {
+            2
+        } else {
+            1
+        };
+        if level == 1 {
+            current_top_fields = fields;
+        }
+        levels.push(level);
+    }
+    levels
+}
+
+/// An unknown subheading takes its parent's fields: "Toteuttaminen ja organisointi"
+/// under "Rekisteröidyn tarkastusoikeus" is about rights.
+fn inherit_fields(sections: &mut [SectionDraft]) {
+    let mut parents: Vec<(u8, Vec<FieldKey>, MatchKind, f64)> = Vec::new();
+    for s in sections.iter_mut() {
+        while parents.last().is_some_and(|(l, ..)| *l >= s.level) {
+            parents.pop();
+        }
+        if s.fields.is_empty() && s.level > 1 {
+            if let Some((_, fields, kind, score)) = parents.last() {
+                if !fields.is_empty() {
+                    s.fields = fields.clone();
+                    s.match_kind = *kind;
+                    s.score = ((score * 0.9) * 1000.0).round() / 1000.0;
+                    s.inherited = true;
+                }
+            }
+        }
+        parents.push((s.level, s.fields.clone(), s.match_kind, s.score));
+    }
+}
+
+/// A document with no headings: the first short line is the title (preamble), every
+/// following paragraph is a section whose field the mapper decides from its content.
+fn heading_less(norm: &NormText) -> Segmented {
+    let mut paragraphs: Vec<(usize, usize)> = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, line) in norm.lines.iter().enumerate() {
+        match (line.is_blank(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                paragraphs.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        paragraphs.push((s, norm.lines.len()));
+    }
+    let mut preamble_until = 0;
+    if let Some(&(s, e)) = paragraphs.first() {
+        let first = norm.line(s);
+        let short = e - s == 1 && first.split_whitespace().count() <= 12 && !first.ends_with('.');
+        if short && paragraphs.len() > 1 {
+            preamble_until = 1;
+        }
+    }
+    let mut sections = Vec::new();
+    for (k, &(s, e)) in paragraphs.iter().enumerate().skip(preamble_until) {
+        let start = norm.lines[s].start;
+        let end = paragraphs
+            .get(k + 1)
+            .map_or(norm.text.len(), |&(n, _)| norm.lines[n].start);
+        let page = norm.lines[s].page;
+        sections.push(SectionDraft {
+            heading: String::new(),
+            number: None,
+            level: 1,
+            fields: Vec::new(),
+            match_kind: MatchKind::Content,
+            score: 0.0,
+            inherited: false,
+            span: Span { start, end, page },
+            body: Span {
+                start,
+                end: norm.lines[e - 1].end,
+                page,
+            },
+            first_line: s,
+            body_lines: (s, e),
+        });
+    }
+    let preamble_end = sections.first().map_or(norm.text.len(), |s| s.span.start);
+    Segmented {
+        preamble: Span::new(0, preamble_end),
+        preamble_lines: (0, sections.first().map_or(norm.lines.len(), |s| s.first_line)),
+        sections,
+        heading_less: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Ingested, SourceLine};
+    use crate::model::Format;
+    use crate::normalise::normalise;
+
+    fn norm(text: &str) -> NormText {
+        let ingested = Ingested {
+            format: Format::Text,
+            encoding: None,
+            pages: None,
+            lines: text.lines().map(SourceLine::plain).collect(),
+            warnings: vec![],
+        };
+        normalise(&ingested, &mut vec![])
+    }
+
+    fn summary(text: &str) -> Vec<(String, u8, Vec<FieldKey>)> {
+        segment(&norm(text))
+            .sections
+            .into_iter()
+            .map(|s| (s.heading, s.level, s.fields))
+            .collect()
+    }
+
+    #[test]
+    fn plain_headings_standing_alone() {
+        let s = summary(
+            "Asumisneuvonnan asiakasrekisteri\n\nRekisterinpitäjä\n\nUtajärven kunta\n\nSäännönmukaiset tietolähteet\n\nTiedot kerätään asiakkaalta.\n",
+        );
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].2, vec![FieldKey::Controller]);
+        assert_eq!(s[1].2, vec![FieldKey::Sources]);
+    }
+
+    #[test]
+    fn numbered_list_items_are_not_headings() {
+        let s = summary(
+            "## 5. Rekisterin tietosisältö\n\nNimi\n\n## 6. Säännönmukaiset tietolähteet\n\n1. Henkilön itse ilmoittamat tiedot\n2. Väestörekisterikeskuksesta haetut tiedot\n",
+        );
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn inline_value_and_subsections() {
+        let n = norm("Rekisterin nimi: Asiakasrekisteri\n\nRekisterin suojauksen periaatteet\n\nA. Manuaalinen aineisto\n\nLukitut tilat.\n\nB. Jotain muuta\n\nSalasanat.\n");
+        let seg = segment(&n);
+        assert_eq!(seg.sections[0].fields, vec![FieldKey::RegisterName]);
+        assert_eq!(n.slice(seg.sections[0].body.start, seg.sections[0].body.end), "Asiakasrekisteri");
+        assert_eq!(seg.sections[2].level, 2);
+        assert_eq!(seg.sections[3].fields, vec![FieldKey::Security]);
+        assert!(seg.sections[3].inherited);
+    }
+
+    #[test]
+    fn sections_tile_the_text() {
+        let n = norm("Otsikko\n\nRekisterinpitäjä\n\nX\n\nTarkastusoikeus\n\nY\n");
+        let seg = segment(&n);
+        assert_eq!(seg.preamble.start, 0);
+        let mut pos = seg.preamble.end;
+        for s in &seg.sections {
+            assert_eq!(s.span.start, pos);
+            pos = s.span.end;
+        }
+        assert_eq!(pos, n.text.len());
+    }
+
+    #[test]
+    fn prose_without_headings() {
+        let seg = segment(&norm("Otsikko\n\nEnsimmäinen kappale.\n\nToinen kappale.\n"));
+        assert!(seg.heading_less);
+        assert_eq!(seg.sections.len(), 2);
+    }
+}

@@ -1,0 +1,937 @@
+//! Structured values read from a field's text: contacts, legal bases, law citations,
+//! data items, sources, disclosures, transfers, retention periods and rights.
+//!
+//! Every extractor is a pure function of text. A value that is not in the text is
+//! absent, never guessed. Regexes are compiled once.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::laws;
+use crate::model::{
+    Citation, DataCategory, DataItem, FieldKey, LegalBasis, RetentionPeriod, Right, SourceKind,
+    StructuredValues,
+};
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad regex {pattern}: {e}"))
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+// ---------------------------------------------------------------- contacts
+
+static OBFUSCATED_AT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\s*(?:\(at\)|\[at\]|\{at\}|\(ät\)|\[ät\]|\(a\)|\(@\)|\s+at\s+|\s+miuku\s+|\s+\(miuku\)\s+)\s*")
+});
+static OBFUSCATED_DOT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\s*(?:\(dot\)|\[dot\]|\(piste\))\s*"));
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"));
+
+/// E-mail addresses, de-obfuscated (`kirjaamo(at)raisio.fi`, `x (ät) y.fi`, `x miuku y.fi`).
+pub fn emails(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let clean = OBFUSCATED_DOT.replace_all(line, ".");
+        let clean = OBFUSCATED_AT.replace_all(&clean, "@");
+        for m in EMAIL.find_iter(&clean) {
+            let addr = m.as_str().trim_end_matches('.');
+            let (local, domain) = addr.split_once('@').expect("regex has @");
+            if local.is_empty() || !domain.contains('.') {
+                continue;
+            }
+            push_unique(&mut out, format!("{local}@{}", domain.to_lowercase()));
+        }
+    }
+    out
+}
+
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?x)
+        (?:^|[^\d/.\-])
+        (
+          (?:\+|00)358[\s\-]?\(?0?\d{1,3}\)?(?:[\s\-]?\d{2,4}){1,4}
+        | \+\d{1,3}(?:[\s\-]?\d{1,4}){2,5}
+        | \(0\d{1,3}\)[\s\-]?\d{3,4}(?:[\s\-]?\d{2,4}){0,2}
+        | 0\d{1,3}(?:[\s\-]\d{2,4}){1,3}
+        | 0\d{5,11}
+        )
+        (?:$|[^\d/.])")
+});
+static PHONE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:puh|p|tel|tfn|phone|puhelin\w*|gsm|mobile|matkapuhelin)\b\.?:?\s*$"));
+
+/// Phone numbers in E.164 (`+358243431111`). Finnish numbers start with 0 or +358.
+pub fn phones(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        for cap in PHONE.captures_iter(line) {
+            let m = cap.get(1).expect("group 1");
+            let raw = m.as_str().trim();
+            let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+            let labelled = PHONE_LABEL.is_match(&line[..m.start()]);
+            let e164 = if raw.starts_with('+') || raw.starts_with("00") {
+                let d = digits.strip_prefix("00").unwrap_or(&digits);
+                if let Some(national) = d.strip_prefix("358") {
+                    let national = national.strip_prefix('0').unwrap_or(national);
+                    format!("+358{national}")
+                } else {
+                    format!("+{d}")
+                }
+            } else {
+                let national = digits.strip_prefix('0').unwrap_or(&digits);
+                format!("+358{national}")
+            };
+            let national_len = e164.len() - 1;
+            // A plain number needs a label unless it has the shape of a phone number.
+            if !(8..=15).contains(&national_len) {
+                continue;
+            }
+            if !labelled && !raw.starts_with('+') && !raw.starts_with('(') && !raw.contains(' ') && !raw.contains('-') {
+                continue;
+            }
+            push_unique(&mut out, e164);
+        }
+    }
+    out
+}
+
+static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?x)
+        (?:(?:PL|PB|P\.?O\.?\s?Box|Post\s?Box|Postilokero)\s*\d{1,5}\s*,?\s*)?
+        (?:[A-ZÅÄÖ][\p{L}\-]+(?:\s[\p{L}\-]+){0,3}\s\d{1,3}(?:\s?[A-Za-z](?:\s?\d{1,3})?)?(?:-\d{1,3})?\s*,?\s*)?
+        (?:\(\s*[^)]{1,40}\)\s*,?\s*)?
+        (?:FI-|SF-)?\d{5}\s+[A-ZÅÄÖ][\p{L}\-]+(?:\s[A-ZÅÄÖ][\p{L}]+)?")
+});
+
+/// Postal addresses as written: `PL 100, (Nallinkatu 2), 21201 Raisio`.
+pub fn addresses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        for m in POSTAL.find_iter(line) {
+            let a = m.as_str().trim().trim_end_matches(',').to_string();
+            push_unique(&mut out, a);
+        }
+    }
+    out
+}
+
+static BUSINESS_ID: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:y-tunnus|y-tunnuksella|y\.tunnus|fo-nummer|business id)?[:\s]*\b(\d{6,8})-(\d)\b|(?i)(?:y-tunnus|fo-nummer|business id)[:\s]+(\d{8})\b"));
+
+/// Check digit of a Finnish business ID's seven digits; `None` when no valid digit exists.
+pub fn business_id_check_digit(seven: &str) -> Option<u32> {
+    const WEIGHTS: [u32; 7] = [7, 9, 10, 5, 8, 4, 2];
+    if seven.len() != 7 || !seven.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = seven
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    match sum % 11 {
+        0 => Some(0),
+        1 => None,
+        r => Some(11 - r),
+    }
+}
+
+/// Business IDs found: `(valid, invalid)`, each as `NNNNNNN-C`.
+pub fn business_ids(text: &str) -> (Vec<String>, Vec<String>) {
+    let mut valid = Vec::new();
+    let mut invalid = Vec::new();
+    for cap in BUSINESS_ID.captures_iter(text) {
+        let (body, check) = if let (Some(b), Some(c)) = (cap.get(1), cap.get(2)) {
+            (b.as_str().to_string(), c.as_str().to_string())
+        } else if let Some(whole) = cap.get(3) {
+            let w = whole.as_str();
+            (w[..7].to_string(), w[7..].to_string())
+        } else {
+            continue;
+        };
+        // Old IDs were written with six digits: pad with a leading zero.
+        let body = if body.len() == 6 { format!("0{body}") } else { body };
+        let id = format!("{body}-{check}");
+        let ok = business_id_check_digit(&body).is_some_and(|d| d.to_string() == check);
+        if ok {
+            push_unique(&mut valid, id);
+        } else {
+            push_unique(&mut invalid, id);
+        }
+    }
+    (valid, invalid)
+}
+
+const ROLE_WORDS: &[&str] = &[
+    "päällikkö", "johtaja", "sihteeri", "vastaava", "koordinaattori", "asiantuntija", "esimies",
+    "esihenkilö", "pääkäyttäjä", "puheenjohtaja", "hallitus", "suunnittelija", "kaupunginjohtaja",
+    "kunnanjohtaja", "tietosuojavastaava", "ylläpito", "officer", "manager", "director", "chef",
+    "direktör", "sekreterare", "ansvarig", "rehtori", "lakimies",
+];
+
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| re(r"^(?i)(nimi|name|namn|tehtävä|titteli|nimike|title|befattning|rooli)\s*:\s*(.+)$"));
+
+/// Name and role title of a contact field: labelled lines (`Nimi:`, `Tehtävä:`) first,
+/// else the first line that is neither an address nor a contact detail.
+pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
+    let mut name = None;
+    let mut title = None;
+    for line in text.lines() {
+        if let Some(c) = LABELLED.captures(line.trim()) {
+            let value = c[2].trim().to_string();
+            match c[1].to_lowercase().as_str() {
+                "nimi" | "name" | "namn" => {
+                    name.get_or_insert(value);
+                }
+                _ => {
+                    title.get_or_insert(value);
+                }
+            }
+        }
+    }
+    if name.is_none() && title.is_none() {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let is_detail = line.contains('@')
+                || line.chars().filter(char::is_ascii_digit).count() >= 4
+                || line.contains(':')
+                || line.split_whitespace().count() > 8
+                || line.ends_with('.');
+            if is_detail {
+                continue;
+            }
+            let lower = line.to_lowercase();
+            let candidate = line.split(',').next().unwrap_or(line).trim().to_string();
+            if ROLE_WORDS.iter().any(|w| lower.contains(w)) && !lower.contains("kaupunki") && !lower.contains("kunta") {
+                title.get_or_insert(candidate);
+            } else {
+                name.get_or_insert(candidate);
+            }
+            break;
+        }
+    }
+    (name, title)
+}
+
+// ---------------------------------------------------------------- legal basis
+
+static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        (?:6\s*(?:artiklan|artikla|art\.?)\s*(?:1\s*(?:kohdan|kohta|mom\.?|punkt)?\s*)?\(?([a-f])\)?(?:\s*[-–]?\s*(?:kohta|kohdan|alakohta|alakohdan|punkten))?)
+      | (?:art(?:icle|ikla|\.)?\s*6\s*\(1\)\s*\(([a-f])\))
+      | (?:\b6\s*\(1\)\s*\(?([a-f])\)?)
+      | (?:\b6\.1\.?\s*([a-f])\b)
+      | (?:artikla\s*6\s*(?:kohta\s*)?1\s*([a-f])\b)
+      | (?:9\s*(?:artiklan|artikla|art\.?)\s*(?:2\s*(?:kohdan|kohta)?\s*)?\(?([a-j])\)?)
+      | (?:art(?:icle|ikla|\.)?\s*9\s*\(2\)\s*\(([a-j])\))")
+});
+
+fn basis_of_letter(letter: char) -> Option<LegalBasis> {
+    Some(match letter {
+        'a' => LegalBasis::Consent,
+        'b' => LegalBasis::Contract,
+        'c' => LegalBasis::LegalObligation,
+        'd' => LegalBasis::VitalInterests,
+        'e' => LegalBasis::PublicTask,
+        'f' => LegalBasis::LegitimateInterests,
+        _ => return None,
+    })
+}
+
+const BASIS_WORDS: &[(LegalBasis, &[&str])] = &[
+    (LegalBasis::Consent, &["suostumu", "samtycke", "consent"]),
+    (LegalBasis::Contract, &["sopimu", "asiakassuhde", "asiakassuhteeseen", "jäsenyy", "avtal", "contract"]),
+    (
+        LegalBasis::LegalObligation,
+        &["lakisääteinen velvoite", "lakisääteisen velvoitteen", "lakisääteisiä tehtäviä", "lakiperuste", "rättslig förpliktelse", "legal obligation", "lagstadgad"],
+    ),
+    (LegalBasis::VitalInterests, &["elintärke", "vitalt intresse", "vital interest"]),
+    (
+        LegalBasis::PublicTask,
+        &["yleisen edun", "yleistä etua", "julkisen vallan", "allmänt intresse", "myndighetsutövning", "public interest", "official authority"],
+    ),
+    (LegalBasis::LegitimateInterests, &["oikeutettu etu", "oikeutetun edun", "oikeutettuun etuun", "berättigat intresse", "legitimate interest"]),
+];
+
+/// GDPR articles (`6(1)(c)`, `9(2)(h)`) and the bases of a legal-basis text.
+pub fn legal_bases(text: &str) -> (Vec<String>, Vec<LegalBasis>) {
+    let mut articles = Vec::new();
+    let mut bases = Vec::new();
+    for cap in ARTICLE.captures_iter(text) {
+        let groups: Vec<usize> = (1..=7).collect();
+        for g in groups {
+            if let Some(m) = cap.get(g) {
+                let letter = m.as_str().to_ascii_lowercase().chars().next().expect("one letter");
+                if g <= 5 {
+                    push_unique(&mut articles, format!("6(1)({letter})"));
+                    if let Some(b) = basis_of_letter(letter) {
+                        push_unique(&mut bases, b);
+                    }
+                } else {
+                    push_unique(&mut articles, format!("9(2)({letter})"));
+                }
+            }
+        }
+    }
+    let lower = text.to_lowercase();
+    for (basis, words) in BASIS_WORDS {
+        if words.iter().any(|w| lower.contains(w)) {
+            push_unique(&mut bases, *basis);
+        }
+    }
+    bases.sort();
+    (articles, bases)
+}
+
+// ---------------------------------------------------------------- legislation
+
+static LAW_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?x)
+        \b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})/(\d{1,4})\b      # 24.1.2003/13
+      | \(?\bEU\)?\s*(20\d{2}|19\d{2})/(\d{1,4})\b                 # EU 2016/679
+      | \b(\d{1,4})/((?:19|20)?\d{2})\b                           # 1050/2018, 523/99
+    ")
+});
+
+/// Law citations in a text, each with its normalised number, name and status.
+/// `679/2016` (the EU regulation with its parts swapped, as some notices write it)
+/// is normalised to `2016/679`.
+pub fn citations(text: &str) -> Vec<Citation> {
+    let mut out: Vec<Citation> = Vec::new();
+    for line in text.lines() {
+        let lower = line.to_lowercase();
+        let mut found_number = false;
+        for cap in LAW_NUMBER.captures_iter(line) {
+            let whole = cap.get(0).expect("match");
+            let number = if let (Some(y), Some(n)) = (cap.get(3), cap.get(4)) {
+                format!("{}/{}", n.as_str(), y.as_str())
+            } else if let (Some(y), Some(n)) = (cap.get(5), cap.get(6)) {
+                format!("{}/{}", y.as_str(), n.as_str())
+            } else if let (Some(n), Some(y)) = (cap.get(7), cap.get(8)) {
+                let y = y.as_str();
+                let year = if y.len() == 2 {
+                    if y.parse::<u32>().unwrap_or(0) > 30 { format!("19{y}") } else { format!("20{y}") }
+                } else {
+                    y.to_string()
+                };
+                if n.as_str() == "679" && year == "2016" {
+                    "2016/679".to_string()
+                } else {
+                    format!("{}/{}", n.as_str(), year)
+                }
+            } else {
+                continue;
+            };
+            // Numbers that are dates or phone parts are not law numbers.
+            let before = &line[..whole.start()];
+            if before.ends_with('.') && cap.get(7).is_some() {
+                continue;
+            }
+            let law = laws::by_number(&number);
+            let near_law_word = lower.contains("laki")
+                || lower.contains("lain")
+                || lower.contains("lag")
+                || lower.contains("asetu")
+                || lower.contains("act")
+                || lower.contains("regulation")
+                || lower.contains("förordning")
+                || lower.contains("direktiivi")
+                || lower.contains("gdpr");
+            if law.is_none() && !near_law_word {
+                continue;
+            }
+            found_number = true;
+            let name = law.map(|l| l.name.to_string()).or_else(|| laws::by_name(&lower).map(|l| l.name.to_string()));
+            if out.iter().any(|c| c.number.as_deref() == Some(number.as_str())) {
+                continue;
+            }
+            out.push(Citation {
+                text: line.trim().trim_start_matches(['-', '*', '•', ' ']).to_string(),
+                number: Some(number),
+                name,
+                repealed: law.is_some_and(laws::Law::is_repealed),
+            });
+        }
+        if !found_number {
+            if let Some(law) = laws::by_name(&lower) {
+                if out.iter().any(|c| c.number.as_deref() == Some(law.number)) {
+                    continue;
+                }
+                out.push(Citation {
+                    text: line.trim().trim_start_matches(['-', '*', '•', ' ']).to_string(),
+                    number: Some(law.number.to_string()),
+                    name: Some(law.name.to_string()),
+                    repealed: law.is_repealed(),
+                });
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- data content
+
+const CATEGORY_WORDS: &[(DataCategory, &[&str])] = &[
+    (DataCategory::NationalId, &["henkilötunnus", "hetu", "personbeteckning", "personal identity code", "social security"]),
+    (DataCategory::Email, &["sähköposti", "e-post", "email", "e-mail"]),
+    (DataCategory::Phone, &["puhelin", "telefon", "phone", "matkapuhelin"]),
+    (DataCategory::Address, &["osoite", "osoitteet", "osoitetiedot", "adress", "address", "kotikunta", "asuinpaikka", "country of residence"]),
+    (DataCategory::DateOfBirth, &["syntymäaika", "syntymäpäivä", "ikä", "födelsedatum", "date of birth", "birth"]),
+    (DataCategory::BankAccount, &["tilinumero", "pankkitili", "iban", "kontonummer", "bank account"]),
+    (DataCategory::PropertyId, &["kiinteistötunnus", "fastighetsbeteckning"]),
+    (DataCategory::BusinessId, &["y-tunnus", "fo-nummer", "business id"]),
+    (DataCategory::Language, &["äidinkieli", "asiointikieli", "kommunikointikieli", "kieli", "modersmål", "språk", "language"]),
+    (DataCategory::Gender, &["sukupuoli", "kön", "gender"]),
+    (DataCategory::MaritalStatus, &["siviilisääty", "siviilisäätö", "civilstånd", "marital"]),
+    (DataCategory::Occupation, &["ammatti", "työnantaja", "asema", "titteli", "tehtävänimike", "yrké", "occupation", "work experience", "koulutus", "education"]),
+    (DataCategory::Family, &["perhe", "huoltaja", "lapsi", "lapset", "puoliso", "familj", "family"]),
+    (DataCategory::Financial, &["talous", "tulot", "laskutus", "maksu", "luotto", "taloutta", "ekonomi", "payment", "invoice", "billing"]),
+    (DataCategory::Health, &["terveys", "terveydentila", "sairaus", "diagnoosi", "potilas", "hoito", "lääkitys", "hälsa", "health", "allergia"]),
+    (DataCategory::ServiceHistory, &["käyttöhistoria", "asiakaskertomus", "palvelutapahtum", "asiakastapahtum", "tilatut palvelut", "toimenpiteistä", "historia", "service history", "transaction"]),
+    (DataCategory::ContactDetails, &["yhteystiedot", "yhteystieto", "kontaktuppgifter", "contact"]),
+    (DataCategory::Name, &["nimi", "etunimi", "sukunimi", "namn", "name"]),
+];
+
+/// The category of one item of personal data.
+pub fn categorise(item: &str) -> DataCategory {
+    let lower = item.to_lowercase();
+    for (category, words) in CATEGORY_WORDS {
+        if words.iter().any(|w| lower.contains(w)) {
+            return *category;
+        }
+    }
+    DataCategory::Other
+}
+
+/// Split a data-content text into items: list lines, and comma lists within lines.
+pub fn data_items(text: &str) -> Vec<DataItem> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.ends_with(':') {
+            continue;
+        }
+        // A long sentence is one item unless it is a comma list.
+        let pieces: Vec<&str> = if line.contains(',') {
+            split_outside_parens(line)
+        } else {
+            vec![line]
+        };
+        for piece in pieces {
+            let item = piece
+                .trim()
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_end_matches(['.', ';', ','])
+                .trim();
+            let item = item.strip_prefix("ja ").unwrap_or(item).trim();
+            if item.is_empty() || item.split_whitespace().count() > 20 {
+                continue;
+            }
+            out.push(DataItem {
+                text: item.to_string(),
+                category: categorise(item),
+            });
+        }
+    }
+    out
+}
+
+fn split_outside_parens(line: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                parts.push(&line[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&line[start..]);
+    // " ja " joins the last two items of a Finnish list.
+    let mut out = Vec::new();
+    for p in parts {
+        if let Some((a, b)) = p.rsplit_once(" ja ") {
+            if a.split_whitespace().count() <= 3 && b.split_whitespace().count() <= 3 {
+                out.push(a);
+                out.push(b);
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+// ---------------------------------------------------------------- sources, recipients
+
+/// Organisations notices name as sources or recipients (Finnish, Swedish, English forms).
+const KNOWN_ORGANISATIONS: &[(&str, &[&str])] = &[
+    ("Kela", &["kela", "kansaneläkelaito", "folkpensionsanstalt"]),
+    ("Väestörekisterikeskus", &["väestörekisterikeskuk", "väestörekisteri", "befolkningsregistercentral"]),
+    ("Digi- ja väestötietovirasto", &["digi- ja väestötietovira", "dvv", "myndigheten för digitalisering"]),
+    ("Maahanmuuttovirasto", &["maahanmuuttovira", "migri", "migrationsverket"]),
+    ("Verohallinto", &["verohallin", "verottaja", "skatteförvaltning"]),
+    ("Tilastokeskus", &["tilastokeskuk", "statistikcentral"]),
+    ("Opetushallitus", &["opetushallitu", "utbildningsstyrelsen"]),
+    ("Poliisi", &["poliisi", "polisen"]),
+    ("TE-toimisto", &["te-toimisto", "te-palvelu"]),
+    ("Hyvinvointialue", &["hyvinvointialue", "välfärdsområde"]),
+    ("Yritys- ja yhteisötietojärjestelmä (YTJ)", &["ytj", "yritys- ja yhteisötietojärjestelm"]),
+    ("Suomi.fi", &["suomi.fi"]),
+    ("Työllistymistä edistävä monialainen yhteispalvelu (TYP)", &["(typ)", "monialainen yhteispalvelu"]),
+    ("Kuntarekisteri", &["kuntarekister"]),
+    ("Ulosottolaitos", &["ulosotto"]),
+    ("Opiskelijavalintarekisteri", &["opiskelijavalintarekister"]),
+    ("Koski-palvelu", &["koski-palvelu", "koski-tietovaranto"]),
+    ("Asumisen rahoitus- ja kehittämiskeskus (ARA)", &["asumisen rahoitus- ja kehittämiskesku"]),
+    ("Vakuutusyhtiö", &["vakuutusyhtiö", "försäkringsbolag"]),
+    ("Pankki", &["pankit", "pankille", "pankkien"]),
+    ("Stripe", &["stripe"]),
+    ("Google", &["google"]),
+    ("Microsoft", &["microsoft"]),
+    ("Amazon Web Services", &["amazon web services", "aws"]),
+];
+
+/// Known organisations named in a text.
+pub fn named_organisations(text: &str) -> Vec<String> {
+    let lower = format!(" {} ", text.to_lowercase());
+    let mut out = Vec::new();
+    for (name, stems) in KNOWN_ORGANISATIONS {
+        if stems.iter().any(|s| {
+            lower.match_indices(s).any(|(i, _)| {
+                let before = lower[..i].chars().next_back().unwrap_or(' ');
+                !before.is_alphanumeric()
+            })
+        }) {
+            push_unique(&mut out, name.to_string());
+        }
+    }
+    out
+}
+
+const SOURCE_WORDS: &[(SourceKind, &[&str])] = &[
+    (
+        SourceKind::DataSubject,
+        &["itseltään", "itse ilmoitta", "itse antaa", "itse antama", "itse ilmoittama", "rekisteröidyltä", "asiakkaalta", "jäseneltä", "henkilöltä", "vastaajalta", "käyttäjältä", "käyttäjän itse", "hakijalta", "den registrerade själv", "kunden själv", "från kunden", "given by the user", "from the data subject", "itse", "jäsenhakemu", "rekisteröitymisen", "kirjautumisen"],
+    ),
+    (SourceKind::Authority, &["viranomai", "kela", "väestörekister", "maahanmuuttovira", "verohallin", "myndighet", "authorit", "väestötietojärjestelm", "hyvinvointialue"]),
+    (SourceKind::OtherRegister, &["muista rekistereistä", "rekisteristä", "kuntarekister", "tietojärjestelmäst", "järjestelmästä", "andra register", "other register", "single sign on", "sso"]),
+    (SourceKind::ThirdParty, &["kolmansilta", "kolmannelta", "yhteistyökumppane", "tilaajalta", "työnantajalta", "tredje part", "third part", "partners"]),
+    (SourceKind::PublicSource, &["julkisista lähteistä", "julkisesti saatavilla", "ytj", "yritys- ja yhteisötietojärjestelm", "verkkosivuilta", "hakemistopalvelu", "offentliga källor", "public source"]),
+];
+
+/// Kinds of data sources named in a sources text.
+pub fn source_kinds(text: &str) -> Vec<SourceKind> {
+    let lower = text.to_lowercase();
+    let mut out: Vec<SourceKind> = SOURCE_WORDS
+        .iter()
+        .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
+        .map(|(k, _)| *k)
+        .collect();
+    out.sort();
+    out
+}
+
+// ---------------------------------------------------------------- disclosures, transfers
+
+static NO_DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \bei\s+(?:\w+\s+){0,3}luovuteta
+      | \bei\s+(?:\w+\s+){0,2}(?:kohdistu|ole|tehdä)\s+(?:\w+\s+){0,2}(?:säännönmukaisi\w*\s+)?(?:luovutuksi\w*|luotuvuksi\w*|luovutusta)
+      | \bei\s+säännönmukaisi\w*\s+luovutuksi\w*
+      | ^\s*ei\s+luovutuksia
+      | \bnot\s+(?:be\s+)?disclosed
+      | \bno\s+(?:regular\s+)?disclosures
+      | \blämnas\s+(?:\w+\s+)?inte\s+ut
+      | \böverlåts\s+inte
+      | \binga\s+(?:regelbundna\s+)?utlämn")
+});
+static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \b(?:luovutetaan|luovuttaa|luovutamme|voidaan\s+luovuttaa|luovuttaminen|luovutuksia\s+tehdään|ovat\s+julkisia)
+      | \bare\s+disclosed|\bdisclose[sd]?\s+to|\bmay\s+be\s+disclosed
+      | \blämnas\s+ut\s+(?:till|åt)|\böverlåts\s+till")
+});
+static CONSENT_QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)suostumukse(?:lla|n|sta)|suostumustaan|luvalla|\bconsent\b|samtycke|anonymi|anonyymi|tilastotie")
+});
+
+/// A statement about disclosures: where it is and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// Byte range of the sentence in the text it came from.
+    pub range: (usize, usize),
+    /// The sentence.
+    pub text: String,
+}
+
+/// Split text into sentences with their byte ranges.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let end_here = c == b'\n'
+            || ((c == b'.' || c == b'!' || c == b'?')
+                && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\n')
+                && !(i > 0 && bytes[i - 1].is_ascii_digit() && i >= 1 && i - start < 4));
+        if end_here {
+            let s = text[start..=i].trim();
+            if !s.is_empty() {
+                let off = start + text[start..=i].find(s).unwrap_or(0);
+                out.push((off, off + s.len()));
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    let s = text[start..].trim();
+    if !s.is_empty() {
+        let off = start + text[start..].find(s).unwrap_or(0);
+        out.push((off, off + s.len()));
+    }
+    out
+}
+
+/// Sentences saying that data is not disclosed.
+pub fn non_disclosure_statements(text: &str) -> Vec<Statement> {
+    sentences(text)
+        .into_iter()
+        .filter(|&(a, b)| NO_DISCLOSURE.is_match(&text[a..b]) && !TRANSFER_WORDS.is_match(&text[a..b]))
+        .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
+        .collect()
+}
+
+/// Sentences saying that data is disclosed to someone, with whether only with consent
+/// (or anonymised), which is not a regular disclosure.
+pub fn disclosure_statements(text: &str) -> Vec<(Statement, bool)> {
+    sentences(text)
+        .into_iter()
+        .filter(|&(a, b)| {
+            let s = &text[a..b];
+            DISCLOSURE.is_match(s) && !NO_DISCLOSURE.is_match(s)
+        })
+        .map(|(a, b)| {
+            let s = &text[a..b];
+            (Statement { range: (a, b), text: s.to_string() }, CONSENT_QUALIFIER.is_match(s))
+        })
+        .collect()
+}
+
+/// Whether the disclosures text says there are regular disclosures.
+pub fn regular_disclosures(text: &str) -> Option<bool> {
+    let positive = disclosure_statements(text).iter().any(|(_, consent_only)| !consent_only);
+    if positive {
+        Some(true)
+    } else if !non_disclosure_statements(text).is_empty() {
+        Some(false)
+    } else if disclosure_statements(text).iter().all(|(_, c)| *c) && !disclosure_statements(text).is_empty() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+static TRANSFER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)ulkopuolelle|ulkopuolella|kolmansiin maihin|kolmanteen maahan|outside (?:the )?(?:eu|eea|european)|third countr|utanför eu|utanför ees|tredjeland")
+});
+static NO_TRANSFER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \bei\s+(?:\w+\s+){0,4}(?:siirretä|luovuteta|siirry|siirtoja|siirtää)
+      | \bei\s+siirtoja
+      | ^\s*ei\s*\.?\s*$
+      | \bei\s+(?:tehdä|ole)\s+(?:\w+\s+){0,2}siirto
+      | \bare\s+not\s+(?:\w+\s+){0,2}transferred|\bnot\s+(?:be\s+)?transferred|\bno\s+(?:personal\s+)?data\s+(?:is|are|will\s+be)\s+transferred|\bdoes\s+not\s+transfer
+      | \böverförs\s+(?:\w+\s+)?inte|\binga\s+uppgifter\s+överförs|\blämnas\s+inte\s+ut")
+});
+static THIRD_COUNTRY: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        yhdysval\w*|\busa\b|\byhdysvaltoihin\b|united\s+states|\bu\.s\.|förenta\s+staterna
+      | privacy\s+shield|data\s+privacy\s+framework
+      | vakiosopimuslauseke\w*|mallisopimuslauseke\w*|vakiolauseke\w*|standard\s+contractual\s+clauses|standardavtalsklausul\w*
+      | kolmansiin\s+maihin|kolmanteen\s+maahan|third\s+countr\w*|tredjeland\w*
+      | \bkiina\w*|\bintia\w*")
+});
+
+/// Sentences that say nothing leaves the EU/EEA.
+pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
+    sentences(text)
+        .into_iter()
+        .filter(|&(a, b)| NO_TRANSFER.is_match(&text[a..b]))
+        .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
+        .collect()
+}
+
+/// Sentences that name a third country, a transfer mechanism or a transfer out of the EU/EEA.
+pub fn transfer_statements(text: &str) -> Vec<Statement> {
+    sentences(text)
+        .into_iter()
+        .filter(|&(a, b)| {
+            let s = &text[a..b];
+            !NO_TRANSFER.is_match(s) && (THIRD_COUNTRY.is_match(s) || TRANSFER_WORDS.is_match(s) && s.to_lowercase().contains("siirr"))
+        })
+        .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
+        .collect()
+}
+
+/// Whether the transfers text says data goes outside the EU/EEA.
+pub fn outside_eea(text: &str) -> Option<bool> {
+    if !transfer_statements(text).is_empty() {
+        Some(true)
+    } else if !no_transfer_statements(text).is_empty() {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------- retention
+
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("yhden", 1), ("yksi", 1), ("vuoden", 1), ("kahden", 2), ("kaksi", 2), ("kolmen", 3), ("kolme", 3),
+    ("neljän", 4), ("neljä", 4), ("viiden", 5), ("viisi", 5), ("kuuden", 6), ("kuusi", 6),
+    ("seitsemän", 7), ("kahdeksan", 8), ("yhdeksän", 9), ("kymmenen", 10), ("kahdentoista", 12),
+    ("kaksitoista", 12), ("viidentoista", 15), ("viisitoista", 15), ("kahdenkymmenen", 20),
+    ("kaksikymmentä", 20), ("kolmenkymmenen", 30), ("kolmekymmentä", 30), ("viidenkymmenen", 50),
+    ("ett", 1), ("en", 1), ("två", 2), ("tre", 3), ("fyra", 4), ("fem", 5), ("sex", 6), ("tio", 10),
+    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("ten", 10),
+];
+
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \b(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?|([a-zåäö]+)(?:\s*\((\d{1,3})\))?)\s*
+        (vuo\w*|v\.|kuukau\w*|kk\b|viiko\w*|päiv\w*|år\w*|månad\w*|veck\w*|dag\w*|years?|months?|weeks?|days?)")
+});
+static PERMANENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bpysyvästi\b|\bpysyvään säilytykseen\b|\bpermanently\b|\bstadigvarande\b|\bvaraktigt\b|\bför alltid\b"));
+
+/// Retention periods in a text: numbers and number words with a unit, as ISO 8601
+/// durations, and permanent retention. A range (`10-30 vuotta`) gives its upper bound.
+pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
+    let mut out = Vec::new();
+    for cap in PERIOD.captures_iter(text) {
+        let unit = cap[5].to_lowercase();
+        let amount = if let Some(n) = cap.get(2).or(cap.get(1)).or(cap.get(4)) {
+            n.as_str().parse::<u32>().ok()
+        } else if let Some(w) = cap.get(3) {
+            let w = w.as_str().to_lowercase();
+            NUMBER_WORDS.iter().find(|(word, _)| *word == w).map(|(_, n)| *n)
+        } else {
+            None
+        };
+        // "vuoden ajan" alone means one year; "vuoden" as a number word is only that.
+        let amount = match (amount, cap.get(3)) {
+            (Some(n), _) => Some(n),
+            (None, None) => None,
+            (None, Some(_)) => None,
+        };
+        let Some(n) = amount else { continue };
+        if n == 0 {
+            continue;
+        }
+        let designator = if unit.starts_with("vuo") || unit == "v." || unit.starts_with("år") || unit.starts_with("year") {
+            "Y"
+        } else if unit.starts_with("kuukau") || unit == "kk" || unit.starts_with("månad") || unit.starts_with("month") {
+            "M"
+        } else if unit.starts_with("viiko") || unit.starts_with("veck") || unit.starts_with("week") {
+            "W"
+        } else {
+            "D"
+        };
+        // Years mentioned as "vuodesta 2019" or ages are not periods.
+        if designator == "Y" && n > 150 {
+            continue;
+        }
+        out.push(RetentionPeriod {
+            text: cap[0].trim().to_string(),
+            duration: Some(format!("P{n}{designator}")),
+            permanent: false,
+        });
+    }
+    // A lone "vuoden ajan" (for a year).
+    static YEAR_ALONE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan)\b"));
+    for cap in YEAR_ALONE.captures_iter(text) {
+        let m = cap.get(1).expect("group");
+        if !out.iter().any(|p: &RetentionPeriod| p.text.ends_with(m.as_str())) {
+            out.push(RetentionPeriod { text: m.as_str().to_string(), duration: Some("P1Y".into()), permanent: false });
+        }
+    }
+    for m in PERMANENT.find_iter(text) {
+        out.push(RetentionPeriod { text: m.as_str().to_string(), duration: None, permanent: true });
+    }
+    out
+}
+
+// ---------------------------------------------------------------- rights
+
+const RIGHT_WORDS: &[(Right, &[&str])] = &[
+    (Right::Access, &["tarkastusoikeu", "tarkastaa", "tarkistusoikeu", "tarkistaa", "pääsy omiin tietoihin", "oikeus saada pääsy", "saada tietää", "tarkastuspyyn", "rätt till insyn", "granskningsrätt", "kontrollera", "right of access", "right to review", "access to", "inspection request", "saada rekisterissä olevat tietonsa"]),
+    (Right::Rectification, &["korjaa", "korjaus", "oikaist", "oikaisu", "täydentä", "rättelse", "rätta", "korriger", "rectif", "correct"]),
+    (Right::Erasure, &["poistaa", "poistamista", "poisto", "tulla unohdetuksi", "radera", "erasure", "delete", "deletion", "be forgotten"]),
+    (Right::Restriction, &["rajoittaa", "rajoittamista", "rajoitta", "begränsning", "begränsa", "restrict"]),
+    (Right::Objection, &["vastustaa", "vastustamis", "kielto-oikeus", "kieltää", "invända", "invändning", "object"]),
+    (Right::Portability, &["siirtää järjestelmästä", "siirrettävyy", "siirtää tiedot", "dataportabilitet", "flytta", "portability"]),
+    (Right::WithdrawConsent, &["peruuttaa suostumu", "perua suostumu", "peruuttaa antamansa suostumu", "suostumuksen peruuttami", "suostumuksensa peruuttami", "peruuttaa suostumuksensa", "återkalla", "withdraw", "peruuttaa milloin", "peruttavissa"]),
+    (Right::Complaint, &["valitus", "valittaa", "valvontaviranomai", "tietosuojavaltuutet", "klagomål", "tillsynsmyndighet", "dataombudsman", "complaint", "supervisory authority", "data protection ombudsman", "office of the data protection"]),
+];
+
+/// Rights stated in a text.
+pub fn rights(text: &str) -> Vec<Right> {
+    let lower = text.to_lowercase();
+    RIGHT_WORDS
+        .iter()
+        .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
+        .map(|(r, _)| *r)
+        .collect()
+}
+
+// ---------------------------------------------------------------- per field
+
+/// The structured values of one field, read from its text. Returns the values and
+/// business IDs whose check digit failed (reported as warnings by the caller).
+pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>) {
+    let mut v = StructuredValues::default();
+    let mut invalid = Vec::new();
+    match field {
+        FieldKey::Controller | FieldKey::ControllerRepresentative | FieldKey::ContactPerson | FieldKey::Dpo => {
+            let (name, title) = name_and_title(text);
+            v.name = name;
+            v.title = title;
+            v.emails = emails(text);
+            v.phones = phones(text);
+            v.addresses = addresses(text);
+            let (valid, bad) = business_ids(text);
+            v.business_ids = valid;
+            invalid = bad;
+        }
+        FieldKey::LegalBasis => {
+            let (articles, bases) = legal_bases(text);
+            v.gdpr_articles = articles;
+            v.bases = bases;
+        }
+        FieldKey::Legislation => v.citations = citations(text),
+        FieldKey::DataContent => v.items = data_items(text),
+        FieldKey::Sources => {
+            v.kinds = source_kinds(text);
+            v.named = named_organisations(text);
+        }
+        FieldKey::Disclosures => {
+            v.regular = regular_disclosures(text);
+            v.recipients = named_organisations(text);
+        }
+        FieldKey::Transfers => v.outside_eea = outside_eea(text),
+        FieldKey::Retention => v.periods = retention_periods(text),
+        FieldKey::Rights => v.rights = rights(text),
+        _ => {}
+    }
+    (v, invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_deobfuscated() {
+        assert_eq!(emails("kirjaamo(at)raisio.fi"), ["kirjaamo@raisio.fi"]);
+        assert_eq!(emails("asalumnit-hallitus (ät) as-alumnit.fi"), ["asalumnit-hallitus@as-alumnit.fi"]);
+        assert_eq!(emails("hallitus miuku akaa.hacklab.fi"), ["hallitus@akaa.hacklab.fi"]);
+        assert_eq!(emails("Sähköposti: reetta.tuovinen-salo@utajarvi.fi"), ["reetta.tuovinen-salo@utajarvi.fi"]);
+        assert!(emails("Tietoja ei luovuteta at all").is_empty());
+    }
+
+    #[test]
+    fn finnish_phone_forms() {
+        assert_eq!(phones("Puh. 044 3202 303"), ["+358443202303"]);
+        assert_eq!(phones("Puhelin:\t(015) 1941"), ["+358151941"]);
+        assert_eq!(phones("puh. +358 2 434 3111"), ["+35824343111"]);
+        assert_eq!(phones("p. 09 1911"), ["+35891911"]);
+        assert_eq!(phones("040-1787004"), ["+358401787004"]);
+        assert_eq!(phones("PL 100, 21201 Raisio"), Vec::<String>::new());
+        assert_eq!(phones("päivitetty 16.03.2024"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn business_id_check_digits() {
+        assert_eq!(business_id_check_digit("3094125"), Some(8));
+        let (valid, invalid) = business_ids("Y-tunnus 3094125-8, toinen 3094125-7");
+        assert_eq!(valid, ["3094125-8"]);
+        assert_eq!(invalid, ["3094125-7"]);
+        let (valid, _) = business_ids("Y-tunnus: 2787520-2");
+        assert_eq!(valid, ["2787520-2"]);
+    }
+
+    #[test]
+    fn legal_basis_forms() {
+        let (a, b) = legal_bases("EU:n yleisen tietosuoja-asetuksen 6 artiklan 1 c-kohta: lakisääteisen velvoitteen noudattamiseksi");
+        assert_eq!(a, ["6(1)(c)"]);
+        assert_eq!(b, [LegalBasis::LegalObligation]);
+        assert_eq!(legal_bases("art. 6(1)(b)").0, ["6(1)(b)"]);
+        assert_eq!(legal_bases("GDPR 6.1 a").1, [LegalBasis::Consent]);
+        assert_eq!(legal_bases("Lakiperuste").1, [LegalBasis::LegalObligation]);
+    }
+
+    #[test]
+    fn law_citations() {
+        let c = citations("- EU:n yleinen tietosuoja-asetus (679/2016)\n- Tietosuoja laki (1050/2018)\n- Laki sähköisestä asioiden viranomaistoiminnassa (24.1.2003/13)");
+        let numbers: Vec<_> = c.iter().map(|c| c.number.clone().unwrap()).collect();
+        assert_eq!(numbers, ["2016/679", "1050/2018", "13/2003"]);
+        let c = citations("Henkilötietolaki 10§ ja 24§");
+        assert_eq!(c[0].number.as_deref(), Some("523/1999"));
+        assert!(c[0].repealed);
+        assert_eq!(citations("Henkilötietolain (523/99) 10 §")[0].number.as_deref(), Some("523/1999"));
+    }
+
+    #[test]
+    fn retention_forms() {
+        let p = retention_periods("säilytetään 10-30 vuotta palvelun päättymisestä, viimeistään kahden vuoden kuluttua, pysyvästi");
+        let d: Vec<_> = p.iter().map(|p| p.duration.clone()).collect();
+        assert_eq!(d, [Some("P30Y".into()), Some("P2Y".into()), None]);
+        assert!(p[2].permanent);
+        assert_eq!(retention_periods("viisi (5) vuotta")[0].duration.as_deref(), Some("P5Y"));
+        assert_eq!(retention_periods("asiakkuussuhteen päättymisen jälkeen vuoden ajan")[0].duration.as_deref(), Some("P1Y"));
+        assert_eq!(retention_periods("kuusi kuukautta")[0].duration.as_deref(), Some("P6M"));
+        assert_eq!(retention_periods("tio år")[0].duration.as_deref(), Some("P10Y"));
+    }
+
+    #[test]
+    fn disclosure_and_transfer_statements() {
+        assert_eq!(regular_disclosures("Ei luovuteta"), Some(false));
+        assert_eq!(
+            regular_disclosures("Henkilötietoihin ei kohdistu säännönmukaisia luotuvuksia. Tietoja voidaan luovuttaa asiakkaan suostumuksella Kelalle."),
+            Some(false)
+        );
+        assert_eq!(regular_disclosures("Tietoja luovutetaan Kelalle ja Verohallinnolle."), Some(true));
+        assert_eq!(outside_eea("Tietoja ei siirretä EU:n tai ETA:n ulkopuolelle."), Some(false));
+        assert_eq!(outside_eea("Ei siirtoja"), Some(false));
+        assert_eq!(outside_eea("Tietoja voidaan siirtää myös Yhdysvaltoihin."), Some(true));
+    }
+
+    #[test]
+    fn data_items_and_categories() {
+        let items = data_items("Henkilötunnus, nimi, osoitetiedot, äidinkieli, sukupuoli, siviilisäätö ja kotikunta");
+        let cats: Vec<_> = items.iter().map(|i| i.category).collect();
+        assert_eq!(
+            cats,
+            [DataCategory::NationalId, DataCategory::Name, DataCategory::Address, DataCategory::Language, DataCategory::Gender, DataCategory::MaritalStatus, DataCategory::Address]
+        );
+    }
+
+    #[test]
+    fn rights_named() {
+        let r = rights("Asiakkaalla on oikeus tarkastaa tietonsa ja vaatia virheellisen tiedon korjaamista. Oikeus tehdä valitus tietosuojavaltuutetulle.");
+        assert_eq!(r, [Right::Access, Right::Rectification, Right::Complaint]);
+    }
+}
