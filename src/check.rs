@@ -56,6 +56,9 @@ static TRANSFER_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
 static RETENTION_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)säilytetään|säilytysai|säilyttämisai|hävitetään|poistetaan\s+(?:\w+\s+){0,3}(?:kun|jälkeen)|säilyttää\s+tietoja|bevaras|lagringstid|retention|retained|stored\s+for")
 });
+static BASIS_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)oikeusperust|käsittelyperust|lainmukai\w*\s*perust|käsittelyn\s+(?:yleinen\s+)?(?:edellytys|peruste)|yleinen\s+edellytys|6\s*artiklan|art(?:icle|\.)?\s*6\s*\(1\)|\b6\.1\s*[a-f]\b|käsittely\s+perustuu|perustuu\s+(?:\w+\s+){0,2}(?:suostumuk|sopimuk|lakiin|lakisääteis|oikeutettu)|rättslig\s+grund|legal\s+basis|lawful\s+basis")
+});
 static SOURCES_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)tiedot\s+saadaan|tietoja\s+saadaan|tietolähte|kerätään\s+(?:\w+\s+){0,2}(?:asiakkaalta|rekisteröidyltä|jäseneltä|käyttäjältä)|saadaan\s+(?:\w+\s+)?(?:asiakkaalta|rekisteröidyltä)|uppgiftskäll|sources\s+of")
 });
@@ -93,7 +96,7 @@ pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
     let required: [(FieldKey, &str, bool, &str); 8] = [
         (FieldKey::Controller, "gdpr-13-1-a", has(mapped, FieldKey::Controller), "The notice does not identify the controller or give its contact details (GDPR Art. 13(1)(a))."),
         (FieldKey::Purpose, "gdpr-13-1-c-purpose", has(mapped, FieldKey::Purpose), "The notice does not state the purposes of the processing (GDPR Art. 13(1)(c))."),
-        (FieldKey::LegalBasis, "gdpr-13-1-c-basis", has(mapped, FieldKey::LegalBasis), "The notice does not state the legal basis of the processing (GDPR Art. 13(1)(c))."),
+        (FieldKey::LegalBasis, "gdpr-13-1-c-basis", has(mapped, FieldKey::LegalBasis) || BASIS_IN_TEXT.is_match(text), "The notice does not state the legal basis of the processing (GDPR Art. 13(1)(c))."),
         (FieldKey::Disclosures, "gdpr-13-1-e", has(mapped, FieldKey::Disclosures), "The notice does not name the recipients or categories of recipients, nor say that there are none (GDPR Art. 13(1)(e))."),
         (FieldKey::Transfers, "gdpr-13-1-f", has(mapped, FieldKey::Transfers) || TRANSFER_IN_TEXT.is_match(text), "The notice does not say whether personal data is transferred outside the EU/EEA (GDPR Art. 13(1)(f))."),
         (FieldKey::Retention, "gdpr-13-2-a", has(mapped, FieldKey::Retention) || RETENTION_IN_TEXT.is_match(text), "The notice does not give the retention period or the criteria used to set it (GDPR Art. 13(2)(a))."),

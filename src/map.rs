@@ -49,6 +49,10 @@ static LIST_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:[-*+•●▪◦–·]|\d{1,2}[.)]|[a-zA-Z][.)])\s+"));
 static STRUCK: LazyLock<Regex> = LazyLock::new(|| re(r"~~[^~]*~~"));
 static MD_EMPHASIS: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*|__|(?:^|\s)\*(\S)|(\S)\*(?:\s|$)"));
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^[\p{L}][\p{L}\-]*(?:\s[\p{L}\-]+){0,2}\s?:\s"));
+/// Template placeholders left unfilled: `%%NAME%%`, `{{name}}`, `[NIMI]`, `<nimi>`, `XXX`.
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"%%[A-Za-z0-9_]+%%|\{\{[^}]*\}\}|\[[A-ZÅÄÖ_ ]{3,}\]|<[a-zåäö_ ]{3,}>|\bX{3,}\b"));
 static TABLE_RULE: LazyLock<Regex> = LazyLock::new(|| re(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$"));
 
 /// Dates in the forms notices use. Groups: d, m, y | iso y, m, d | d, month word, y.
@@ -222,7 +226,7 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
             }
         }
         let para = paragraphs.last_mut().expect("never empty");
-        if prev_joinable && !is_item && !para.is_empty() {
+        if prev_joinable && !is_item && !para.is_empty() && !LABEL_LINE.is_match(&text) {
             let last = para.last_mut().expect("not empty");
             if last.ends_with('-') && text.starts_with(char::is_lowercase) && !last.ends_with(" -") {
                 last.push_str(&text);
@@ -233,9 +237,13 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
         } else {
             para.push(text.clone());
         }
-        // A wrapped line: long, not ending a label or a list.
+        // A wrapped line: long, not ending a label or a list, not a `Label: value` line.
         let chars = text.chars().count();
-        prev_joinable = !is_item && chars >= 45 && !text.ends_with(':') && !text.ends_with('.');
+        prev_joinable = !is_item
+            && chars >= 45
+            && !text.ends_with(':')
+            && !text.ends_with('.')
+            && !LABEL_LINE.is_match(&text);
         if is_item {
             prev_joinable = false;
         }
@@ -381,6 +389,12 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
             continue;
         }
         let raw = norm.line(i);
+        // A title stands alone: a line of a longer paragraph is prose.
+        let alone = (i == 0 || norm.lines[i - 1].is_blank())
+            && (i + 1 >= norm.lines.len() || norm.lines[i + 1].is_blank());
+        if !alone && !raw.starts_with('#') {
+            continue;
+        }
         let text = raw
             .trim_start_matches('#')
             .trim()
@@ -521,6 +535,13 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
     for (key, (parts, provenance)) in texts {
         let text = parts.join("\n\n");
         if text.is_empty() {
+            continue;
+        }
+        if PLACEHOLDER.replace_all(&text, "").chars().all(|c| !c.is_alphanumeric()) {
+            warnings.push(Warning::new(
+                "unfilled-placeholder",
+                format!("{key} holds only template placeholders (e.g. {}): treated as missing", PLACEHOLDER.find(&text).map_or("", |m| m.as_str())),
+            ));
             continue;
         }
         let (values, invalid_ids) = values::values_for(key, &text);

@@ -276,16 +276,24 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     // or a heading that runs into its text: "Käsittelyn tarkoitus. Palvelun ...".
     let label_start = info.label_offset;
     let label_text = &text[label_start..];
+    let paragraph_start = i == 0 || norm.lines[i - 1].is_blank();
     for sep in [": ", ". ", ":\t"] {
         if let Some(pos) = label_text.find(sep) {
             let head = label_text[..pos].trim();
+            if !head.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
             let value = label_text[pos + sep.len()..].trim_start();
             let words = head.split_whitespace().count();
             if words == 0 || words > 10 || value.is_empty() {
                 continue;
             }
             if let Some(m) = dict.match_heading(head) {
-                let needed = if sep == ". " { 0.9 } else { 0.85 };
+                let needed = if sep == ". " && (words < 3 || !paragraph_start) {
+                    0.9
+                } else {
+                    0.85
+                };
                 if m.score >= needed {
                     let value_offset = label_start + pos + sep.len();
                     let value_offset = value_offset + (text[value_offset..].len() - value.len());
@@ -341,6 +349,18 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     None
 }
 
+/// A heading found only by the dictionary, without a layout cue that makes it one:
+/// right after another heading it is taken for that heading's value.
+fn is_weak(hit: &HeadingHit) -> bool {
+    let info = &hit.info;
+    let structural = info.md_level.is_some() || info.cue_level.is_some() || info.emphasis;
+    let exact = hit
+        .matched
+        .as_ref()
+        .is_some_and(|m| m.kind == MatchKind::Exact && hit.inline_body.is_none());
+    !structural && info.number.is_none() && !exact && !info.colon
+}
+
 /// Cut the normalised text into sections.
 pub fn segment(norm: &NormText) -> Segmented {
     let infos: Vec<Option<LineInfo>> = (0..norm.lines.len())
@@ -348,15 +368,29 @@ pub fn segment(norm: &NormText) -> Segmented {
         .collect();
     let mut hits: Vec<HeadingHit> = Vec::new();
     let mut i = 0;
+    // Whether the last heading has had a body line yet: the first line after a heading
+    // is its value unless the layout clearly makes it a heading of its own
+    // ("Palvelualue" + "Kaupunkikehityspalvelut-vastuualue" is a heading and its value).
+    let mut awaiting_body = false;
     while i < norm.lines.len() {
-        if let Some(hit) = heading_at(norm, i, &infos) {
-            i += hit.heading_lines;
-            hits.push(hit);
-        } else {
+        if norm.lines[i].is_blank() {
             i += 1;
+            continue;
+        }
+        match heading_at(norm, i, &infos) {
+            Some(hit) if !(awaiting_body && is_weak(&hit)) => {
+                i += hit.heading_lines;
+                awaiting_body = hit.inline_body.is_none();
+                hits.push(hit);
+            }
+            _ => {
+                awaiting_body = false;
+                i += 1;
+            }
         }
     }
     let hits = filter_unknown_numbered(hits);
+    let hits = filter_plain_in_numbered(hits);
     let confirmed = hits.iter().filter(|h| h.matched.is_some()).count();
     if confirmed < 2 {
         return heading_less(norm);
@@ -461,6 +495,30 @@ fn filter_unknown_numbered(hits: Vec<HeadingHit>) -> Vec<HeadingHit> {
     out
 }
 
+/// In a document that numbers its headings, an unnumbered line with no other layout
+/// cue is body text unless it is exactly a known heading.
+fn filter_plain_in_numbered(hits: Vec<HeadingHit>) -> Vec<HeadingHit> {
+    let numbered = hits
+        .iter()
+        .filter(|h| h.info.number.is_some() && !h.info.lettered)
+        .count();
+    if numbered < 3 {
+        return hits;
+    }
+    hits.into_iter()
+        .filter(|h| {
+            let i = &h.info;
+            let cue = i.number.is_some()
+                || i.md_level.is_some()
+                || i.cue_level.is_some()
+                || i.emphasis
+                || i.colon
+                || h.inline_body.is_some();
+            cue || h.matched.as_ref().is_some_and(|m| m.kind == MatchKind::Exact)
+        })
+        .collect()
+}
+
 /// Levels: numbering depth where the document numbers its headings; otherwise the
 /// Markdown or format level relative to the shallowest; lettered headings, colon
 /// labels and unnumbered headings inside a numbered document are subsections.
@@ -523,7 +581,8 @@ fn inherit_fields(sections: &mut [SectionDraft]) {
         while parents.last().is_some_and(|(l, ..)| *l >= s.level) {
             parents.pop();
         }
-        if s.fields.is_empty() && s.level > 1 {
+        let keyword_only = !s.fields.is_empty() && s.score < crate::dictionary::FUZZY_THRESHOLD;
+        if (s.fields.is_empty() || keyword_only) && s.level > 1 {
             if let Some((_, fields, kind, score)) = parents.last() {
                 if !fields.is_empty() {
                     s.fields = fields.clone();

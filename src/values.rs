@@ -408,13 +408,34 @@ pub fn categorise(item: &str) -> DataCategory {
     DataCategory::Other
 }
 
-/// Split a data-content text into items: list lines, and comma lists within lines.
+static LIST_INTRO: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:kuten|esimerkiksi|esim\.|mm\.|such as|including|såsom|till exempel)\s|:\s"));
+
+/// Split a data-content text into items: list lines, and comma lists within lines. In
+/// running prose only the list after `kuten`, `esimerkiksi`, `:` is taken.
 pub fn data_items(text: &str) -> Vec<DataItem> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let line = line.trim();
+        let mut line = line.trim();
         if line.is_empty() || line.ends_with(':') {
             continue;
+        }
+        if line.split_whitespace().count() > 12 {
+            for (a, b) in sentences(line) {
+                let sentence = &line[a..b];
+                if let Some(m) = LIST_INTRO.find(sentence) {
+                    let list = &sentence[m.end()..];
+                    if list.contains(',') {
+                        out.extend(data_items(list));
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(m) = LIST_INTRO.find(line) {
+            if line[m.end()..].contains(',') {
+                line = &line[m.end()..];
+            }
         }
         // A long sentence is one item unless it is a comma list.
         let pieces: Vec<&str> = if line.contains(',') {
@@ -429,7 +450,7 @@ pub fn data_items(text: &str) -> Vec<DataItem> {
                 .trim_end_matches(['.', ';', ','])
                 .trim();
             let item = item.strip_prefix("ja ").unwrap_or(item).trim();
-            if item.is_empty() || item.split_whitespace().count() > 20 {
+            if item.is_empty() || item.split_whitespace().count() > 8 {
                 continue;
             }
             out.push(DataItem {
@@ -669,7 +690,10 @@ static THIRD_COUNTRY: LazyLock<Regex> = LazyLock::new(|| {
 pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
     sentences(text)
         .into_iter()
-        .filter(|&(a, b)| NO_TRANSFER.is_match(&text[a..b]))
+        .filter(|&(a, b)| {
+            let s = &text[a..b];
+            NO_TRANSFER.is_match(s) && (TRANSFER_WORDS.is_match(s) || s.split_whitespace().count() <= 3 || s.to_lowercase().contains("siirr"))
+        })
         .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
         .collect()
 }
