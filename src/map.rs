@@ -226,7 +226,12 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
             }
         }
         let para = paragraphs.last_mut().expect("never empty");
-        if prev_joinable && !is_item && !para.is_empty() && !LABEL_LINE.is_match(&text) {
+        // A hard-wrapped line goes on in lower case; a capital starts a new line.
+        let continues = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == '(');
+        if prev_joinable && continues && !is_item && !para.is_empty() && !LABEL_LINE.is_match(&text) {
             let last = para.last_mut().expect("not empty");
             if last.ends_with('-') && text.starts_with(char::is_lowercase) && !last.ends_with(" -") {
                 last.push_str(&text);
@@ -263,7 +268,7 @@ static CONTENT_RULES: LazyLock<Vec<(FieldKey, Regex)>> = LazyLock::new(|| {
     vec![
         (FieldKey::Controller, re(r"(?i)on\s+(?:\w+\s+)?rekisterinpitäjä|rekisterinpitäjänä\s+toimii|ylläpitää\s+(?:useita\s+)?(?:henkilö)?rekistere|är\s+personuppgiftsansvarig|is\s+the\s+(?:data\s+)?controller")),
         (FieldKey::Dpo, re(r"(?i)tietosuojavastaava|tietosuojaryhm|dataskyddsombud|data\s+protection\s+officer|kysymyksiä\s+tietosuoja")),
-        (FieldKey::ContactPerson, re(r"(?i)vastuuhenkilö|yhteyshenkilö|kontaktperson|contact\s+person")),
+        (FieldKey::ContactPerson, re(r"(?i)yhteyshenkilö|kontaktperson|contact\s+person")),
         (FieldKey::Purpose, re(r"(?i)henkilötietoja\s+(?:käytetään|käsitellään|tarvitaan)|käyttötarkoitu|käsittelyn\s+tarkoitu|tarvitaan\s+palvelujen|används\s+för|ändamål|purpose|are\s+used\s+(?:for|to)")),
         (FieldKey::LegalBasis, re(r"(?i)lakisääteis\w*\s+(?:tehtäv|velvoit)|oikeusperust|antanut\s+luvan|suostumukse\w+\s+perusteella|rättslig\s+grund|legal\s+basis")),
         (FieldKey::DataContent, re(r"(?i)henkilötietoja\s+kuten|voi\s+olla\s+esimerkiksi\s+henkilötietoja|sisältää\s+(?:vain\s+)?(?:ne\s+)?tiedot|tallennetaan\s+(?:seuraavat\s+)?tiedot|personuppgifter\s+såsom|such\s+as\s+name")),
@@ -472,6 +477,14 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
     let mut sections_out = Vec::new();
     let mut texts: BTreeMap<FieldKey, (Vec<String>, Vec<Provenance>)> = BTreeMap::new();
     let mut warnings = Vec::new();
+    if norm.text.contains("sähköpostiosoite on suojattu spamboteilta")
+        || norm.text.contains("e-mail address is being protected from spambots")
+    {
+        warnings.push(Warning::new(
+            "email-hidden",
+            "an e-mail address was hidden by the web page's spam protection and is not in the text",
+        ));
+    }
     if STRUCK.is_match(&norm.text) {
         warnings.push(Warning::new(
             "struck-text-ignored",
