@@ -27,9 +27,12 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
 // ---------------------------------------------------------------- contacts
 
 static OBFUSCATED_AT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\s*(?:\(at\)|\[at\]|\{at\}|\(ät\)|\[ät\]|\(a\)|\(@\)|\s+at\s+|\s+miuku\s+|\s+\(miuku\)\s+)\s*")
+    re(
+        r"(?i)\s*(?:\(at\)|\[at\]|\{at\}|\(ät\)|\[ät\]|\(a\)|\(@\)|\s+at\s+|\s+miuku\s+|\s+\(miuku\)\s+)\s*",
+    )
 });
-static OBFUSCATED_DOT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\s*(?:\(dot\)|\[dot\]|\(piste\))\s*"));
+static OBFUSCATED_DOT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\s*(?:\(dot\)|\[dot\]|\(piste\))\s*"));
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| re(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"));
 
@@ -63,8 +66,9 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         )
         (?:$|[^\d/.])")
 });
-static PHONE_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:puh|p|tel|tfn|phone|puhelin\w*|gsm|mobile|matkapuhelin)\b\.?:?\s*$"));
+static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:puh|p|tel|tfn|phone|puhelin\w*|gsm|mobile|matkapuhelin)\b\.?:?\s*$")
+});
 
 /// Phone numbers in E.164 (`+358243431111`). Finnish numbers start with 0 or +358.
 pub fn phones(text: &str) -> Vec<String> {
@@ -92,7 +96,12 @@ pub fn phones(text: &str) -> Vec<String> {
             if !(8..=15).contains(&national_len) {
                 continue;
             }
-            if !labelled && !raw.starts_with('+') && !raw.starts_with('(') && !raw.contains(' ') && !raw.contains('-') {
+            if !labelled
+                && !raw.starts_with('+')
+                && !raw.starts_with('(')
+                && !raw.contains(' ')
+                && !raw.contains('-')
+            {
                 continue;
             }
             push_unique(&mut out, e164);
@@ -121,8 +130,11 @@ pub fn addresses(text: &str) -> Vec<String> {
     out
 }
 
-static BUSINESS_ID: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?:y-tunnus|y-tunnuksella|y\.tunnus|fo-nummer|business id)?[:\s]*\b(\d{6,8})-(\d)\b|(?i)(?:y-tunnus|fo-nummer|business id)[:\s]+(\d{8})\b"));
+static BUSINESS_ID: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:y-tunnus|y-tunnuksella|y\.tunnus|fo-nummer|business id)?[:\s]*\b(\d{6,8})-(\d)\b|(?i)(?:y-tunnus|fo-nummer|business id)[:\s]+(\d{8})\b",
+    )
+});
 
 /// Check digit of a Finnish business ID's seven digits; `None` when no valid digit exists.
 pub fn business_id_check_digit(seven: &str) -> Option<u32> {
@@ -156,7 +168,11 @@ pub fn business_ids(text: &str) -> (Vec<String>, Vec<String>) {
             continue;
         };
         // Old IDs were written with six digits: pad with a leading zero.
-        let body = if body.len() == 6 { format!("0{body}") } else { body };
+        let body = if body.len() == 6 {
+            format!("0{body}")
+        } else {
+            body
+        };
         let id = format!("{body}-{check}");
         let ok = business_id_check_digit(&body).is_some_and(|d| d.to_string() == check);
         if ok {
@@ -169,13 +185,36 @@ pub fn business_ids(text: &str) -> (Vec<String>, Vec<String>) {
 }
 
 const ROLE_WORDS: &[&str] = &[
-    "päällikkö", "johtaja", "sihteeri", "vastaava", "koordinaattori", "asiantuntija", "esimies",
-    "esihenkilö", "pääkäyttäjä", "puheenjohtaja", "hallitus", "suunnittelija", "kaupunginjohtaja",
-    "kunnanjohtaja", "tietosuojavastaava", "ylläpito", "officer", "manager", "director", "chef",
-    "direktör", "sekreterare", "ansvarig", "rehtori", "lakimies",
+    "päällikkö",
+    "johtaja",
+    "sihteeri",
+    "vastaava",
+    "koordinaattori",
+    "asiantuntija",
+    "esimies",
+    "esihenkilö",
+    "pääkäyttäjä",
+    "puheenjohtaja",
+    "hallitus",
+    "suunnittelija",
+    "kaupunginjohtaja",
+    "kunnanjohtaja",
+    "tietosuojavastaava",
+    "ylläpito",
+    "officer",
+    "manager",
+    "director",
+    "chef",
+    "direktör",
+    "sekreterare",
+    "ansvarig",
+    "rehtori",
+    "lakimies",
 ];
 
-static LABELLED: LazyLock<Regex> = LazyLock::new(|| re(r"^(?i)(nimi|name|namn|tehtävä|titteli|nimike|title|befattning|rooli)\s*:\s*(.+)$"));
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?i)(nimi|name|namn|tehtävä|titteli|nimike|title|befattning|rooli)\s*:\s*(.+)$")
+});
 
 /// Name and role title of a contact field: labelled lines (`Nimi:`, `Tehtävä:`) first,
 /// else the first line that is neither an address nor a contact detail.
@@ -207,7 +246,10 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
             }
             let lower = line.to_lowercase();
             let candidate = line.split(',').next().unwrap_or(line).trim().to_string();
-            if ROLE_WORDS.iter().any(|w| lower.contains(w)) && !lower.contains("kaupunki") && !lower.contains("kunta") {
+            if ROLE_WORDS.iter().any(|w| lower.contains(w))
+                && !lower.contains("kaupunki")
+                && !lower.contains("kunta")
+            {
                 title.get_or_insert(candidate);
             } else {
                 name.get_or_insert(candidate);
@@ -245,17 +287,55 @@ fn basis_of_letter(letter: char) -> Option<LegalBasis> {
 
 const BASIS_WORDS: &[(LegalBasis, &[&str])] = &[
     (LegalBasis::Consent, &["suostumu", "samtycke", "consent"]),
-    (LegalBasis::Contract, &["sopimu", "asiakassuhde", "asiakassuhteeseen", "jäsenyy", "avtal", "contract"]),
+    (
+        LegalBasis::Contract,
+        &[
+            "sopimu",
+            "asiakassuhde",
+            "asiakassuhteeseen",
+            "jäsenyy",
+            "avtal",
+            "contract",
+        ],
+    ),
     (
         LegalBasis::LegalObligation,
-        &["lakisääteinen velvoite", "lakisääteisen velvoitteen", "lakisääteisiä tehtäviä", "lakiperuste", "rättslig förpliktelse", "legal obligation", "lagstadgad"],
+        &[
+            "lakisääteinen velvoite",
+            "lakisääteisen velvoitteen",
+            "lakisääteisiä tehtäviä",
+            "lakiperuste",
+            "rättslig förpliktelse",
+            "legal obligation",
+            "lagstadgad",
+        ],
     ),
-    (LegalBasis::VitalInterests, &["elintärke", "vitalt intresse", "vital interest"]),
+    (
+        LegalBasis::VitalInterests,
+        &["elintärke", "vitalt intresse", "vital interest"],
+    ),
     (
         LegalBasis::PublicTask,
-        &["yleisen edun", "yleistä etua", "julkisen vallan", "allmänt intresse", "myndighetsutövning", "public interest", "official authority"],
+        &[
+            "yleisen edun",
+            "yleistä etua",
+            "julkisen vallan",
+            "allmänt intresse",
+            "myndighetsutövning",
+            "public interest",
+            "official authority",
+        ],
     ),
-    (LegalBasis::LegitimateInterests, &["oikeutettu etu", "oikeutetun edun", "oikeutettuun etuun", "berättigat intresse", "legitimate interest"]),
+    (
+        LegalBasis::LegitimateInterests,
+        &[
+            "oikeutettu etu",
+            "oikeutetun edun",
+            "oikeutettuun etuun",
+            "berättigat intresse",
+            "legitimate interest",
+        ],
+    ),
 ];
 
 /// GDPR articles (`6(1)(c)`, `9(2)(h)`) and the bases of a legal-basis text.
@@ -266,7 +346,12 @@ pub fn legal_bases(text: &str) -> (Vec<String>, Vec<LegalBasis>) {
         let groups: Vec<usize> = (1..=7).collect();
         for g in groups {
             if let Some(m) = cap.get(g) {
-                let letter = m.as_str().to_ascii_lowercase().chars().next().expect("one letter");
+                let letter = m
+                    .as_str()
+                    .to_ascii_lowercase()
+                    .chars()
+                    .next()
+                    .expect("one letter");
                 if g <= 5 {
                     push_unique(&mut articles, format!("6(1)({letter})"));
                     if let Some(b) = basis_of_letter(letter) {
@@ -315,7 +400,11 @@ pub fn citations(text: &str) -> Vec<Citation> {
             } else if let (Some(n), Some(y)) = (cap.get(7), cap.get(8)) {
                 let y = y.as_str();
                 let year = if y.len() == 2 {
-                    if y.parse::<u32>().unwrap_or(0) > 30 { format!("19{y}") } else { format!("20{y}") }
+                    if y.parse::<u32>().unwrap_or(0) > 30 {
+                        format!("19{y}")
+                    } else {
+                        format!("20{y}")
+                    }
                 } else {
                     y.to_string()
                 };
@@ -346,12 +435,20 @@ pub fn citations(text: &str) -> Vec<Citation> {
                 continue;
             }
             found_number = true;
-            let name = law.map(|l| l.name.to_string()).or_else(|| laws::by_name(&lower).map(|l| l.name.to_string()));
-            if out.iter().any(|c| c.number.as_deref() == Some(number.as_str())) {
+            let name = law
+                .map(|l| l.name.to_string())
+                .or_else(|| laws::by_name(&lower).map(|l| l.name.to_string()));
+            if out
+                .iter()
+                .any(|c| c.number.as_deref() == Some(number.as_str()))
+            {
                 continue;
             }
             out.push(Citation {
-                text: line.trim().trim_start_matches(['-', '*', '•', ' ']).to_string(),
+                text: line
+                    .trim()
+                    .trim_start_matches(['-', '*', '•', ' '])
+                    .to_string(),
                 number: Some(number),
                 name,
                 repealed: law.is_some_and(laws::Law::is_repealed),
@@ -363,7 +460,10 @@ pub fn citations(text: &str) -> Vec<Citation> {
                     continue;
                 }
                 out.push(Citation {
-                    text: line.trim().trim_start_matches(['-', '*', '•', ' ']).to_string(),
+                    text: line
+                        .trim()
+                        .trim_start_matches(['-', '*', '•', ' '])
+                        .to_string(),
                     number: Some(law.number.to_string()),
                     name: Some(law.name.to_string()),
                     repealed: law.is_repealed(),
@@ -377,24 +477,148 @@ pub fn citations(text: &str) -> Vec<Citation> {
 // ---------------------------------------------------------------- data content
 
 const CATEGORY_WORDS: &[(DataCategory, &[&str])] = &[
-    (DataCategory::NationalId, &["henkilötunnus", "hetu", "personbeteckning", "personal identity code", "social security"]),
-    (DataCategory::Email, &["sähköposti", "e-post", "email", "e-mail"]),
-    (DataCategory::Phone, &["puhelin", "telefon", "phone", "matkapuhelin"]),
-    (DataCategory::Address, &["osoite", "osoitteet", "osoitetiedot", "adress", "address", "kotikunta", "asuinpaikka", "country of residence"]),
-    (DataCategory::DateOfBirth, &["syntymäaika", "syntymäpäivä", "ikä", "födelsedatum", "date of birth", "birth"]),
-    (DataCategory::BankAccount, &["tilinumero", "pankkitili", "iban", "kontonummer", "bank account"]),
-    (DataCategory::PropertyId, &["kiinteistötunnus", "fastighetsbeteckning"]),
-    (DataCategory::BusinessId, &["y-tunnus", "fo-nummer", "business id"]),
-    (DataCategory::Language, &["äidinkieli", "asiointikieli", "kommunikointikieli", "kieli", "modersmål", "språk", "language"]),
+    (
+        DataCategory::NationalId,
+        &[
+            "henkilötunnus",
+            "hetu",
+            "personbeteckning",
+            "personal identity code",
+            "social security",
+        ],
+    ),
+    (
+        DataCategory::Email,
+        &["sähköposti", "e-post", "email", "e-mail"],
+    ),
+    (
+        DataCategory::Phone,
+        &["puhelin", "telefon", "phone", "matkapuhelin"],
+    ),
+    (
+        DataCategory::Address,
+        &[
+            "osoite",
+            "osoitteet",
+            "osoitetiedot",
+            "adress",
+            "address",
+            "kotikunta",
+            "asuinpaikka",
+            "country of residence",
+        ],
+    ),
+    (
+        DataCategory::DateOfBirth,
+        &[
+            "syntymäaika",
+            "syntymäpäivä",
+            "ikä",
+            "födelsedatum",
+            "date of birth",
+            "birth",
+        ],
+    ),
+    (
+        DataCategory::BankAccount,
+        &[
+            "tilinumero",
+            "pankkitili",
+            "iban",
+            "kontonummer",
+            "bank account",
+        ],
+    ),
+    (
+        DataCategory::PropertyId,
+        &["kiinteistötunnus", "fastighetsbeteckning"],
+    ),
+    (
+        DataCategory::BusinessId,
+        &["y-tunnus", "fo-nummer", "business id"],
+    ),
+    (
+        DataCategory::Language,
+        &[
+            "äidinkieli",
+            "asiointikieli",
+            "kommunikointikieli",
+            "kieli",
+            "modersmål",
+            "språk",
+            "language",
+        ],
+    ),
     (DataCategory::Gender, &["sukupuoli", "kön", "gender"]),
-    (DataCategory::MaritalStatus, &["siviilisääty", "siviilisäätö", "civilstånd", "marital"]),
-    (DataCategory::Occupation, &["ammatti", "työnantaja", "asema", "titteli", "tehtävänimike", "yrké", "occupation", "work experience", "koulutus", "education"]),
-    (DataCategory::Family, &["perhe", "huoltaja", "lapsi", "lapset", "puoliso", "familj", "family"]),
-    (DataCategory::Financial, &["talous", "tulot", "laskutus", "maksu", "luotto", "taloutta", "ekonomi", "payment", "invoice", "billing"]),
-    (DataCategory::Health, &["terveys", "terveydentila", "sairaus", "diagnoosi", "potilas", "hoito", "lääkitys", "hälsa", "health", "allergia"]),
-    (DataCategory::ServiceHistory, &["käyttöhistoria", "asiakaskertomus", "palvelutapahtum", "asiakastapahtum", "tilatut palvelut", "toimenpiteistä", "historia", "service history", "transaction"]),
-    (DataCategory::ContactDetails, &["yhteystiedot", "yhteystieto", "kontaktuppgifter", "contact"]),
-    (DataCategory::Name, &["nimi", "etunimi", "sukunimi", "namn", "name"]),
+    (
+        DataCategory::MaritalStatus,
+        &["siviilisääty", "siviilisäätö", "civilstånd", "marital"],
+    ),
+    (
+        DataCategory::Occupation,
+        &[
+            "ammatti",
+            "työnantaja",
+            "asema",
+            "titteli",
+            "tehtävänimike",
+            "yrké",
+            "occupation",
+            "work experience",
+            "koulutus",
+            "education",
+        ],
+    ),
+    (
+        DataCategory::Family,
+        &[
+            "perhe", "huoltaja", "lapsi", "lapset", "puoliso", "familj", "family",
+        ],
+    ),
+    (
+        DataCategory::Financial,
+        &[
+            "talous", "tulot", "laskutus", "maksu", "luotto", "taloutta", "ekonomi", "payment",
+            "invoice", "billing",
+        ],
+    ),
+    (
+        DataCategory::Health,
+        &[
+            "terveys",
+            "terveydentila",
+            "sairaus",
+            "diagnoosi",
+            "potilas",
+            "hoito",
+            "lääkitys",
+            "hälsa",
+            "health",
+            "allergia",
+        ],
+    ),
+    (
+        DataCategory::ServiceHistory,
+        &[
+            "käyttöhistoria",
+            "asiakaskertomus",
+            "palvelutapahtum",
+            "asiakastapahtum",
+            "tilatut palvelut",
+            "toimenpiteistä",
+            "historia",
+            "service history",
+            "transaction",
+        ],
+    ),
+    (
+        DataCategory::ContactDetails,
+        &["yhteystiedot", "yhteystieto", "kontaktuppgifter", "contact"],
+    ),
+    (
+        DataCategory::Name,
+        &["nimi", "etunimi", "sukunimi", "namn", "name"],
+    ),
 ];
 
 /// The category of one item of personal data.
@@ -408,8 +632,9 @@ pub fn categorise(item: &str) -> DataCategory {
     DataCategory::Other
 }
 
-static LIST_INTRO: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:kuten|esimerkiksi|esim\.|mm\.|such as|including|såsom|till exempel)\s|:\s"));
+static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:kuten|esimerkiksi|esim\.|mm\.|such as|including|såsom|till exempel)\s|:\s")
+});
 
 /// Split a data-content text into items: list lines, and comma lists within lines. In
 /// running prose only the list after `kuten`, `esimerkiksi`, `:` is taken.
@@ -498,23 +723,52 @@ fn split_outside_parens(line: &str) -> Vec<&str> {
 /// Organisations notices name as sources or recipients (Finnish, Swedish, English forms).
 const KNOWN_ORGANISATIONS: &[(&str, &[&str])] = &[
     ("Kela", &["kela", "kansaneläkelaito", "folkpensionsanstalt"]),
-    ("Väestörekisterikeskus", &["väestörekisterikeskuk", "väestörekisteri", "befolkningsregistercentral"]),
-    ("Digi- ja väestötietovirasto", &["digi- ja väestötietovira", "dvv", "myndigheten för digitalisering"]),
-    ("Maahanmuuttovirasto", &["maahanmuuttovira", "migri", "migrationsverket"]),
-    ("Verohallinto", &["verohallin", "verottaja", "skatteförvaltning"]),
+    (
+        "Väestörekisterikeskus",
+        &[
+            "väestörekisterikeskuk",
+            "väestörekisteri",
+            "befolkningsregistercentral",
+        ],
+    ),
+    (
+        "Digi- ja väestötietovirasto",
+        &[
+            "digi- ja väestötietovira",
+            "dvv",
+            "myndigheten för digitalisering",
+        ],
+    ),
+    (
+        "Maahanmuuttovirasto",
+        &["maahanmuuttovira", "migri", "migrationsverket"],
+    ),
+    (
+        "Verohallinto",
+        &["verohallin", "verottaja", "skatteförvaltning"],
+    ),
     ("Tilastokeskus", &["tilastokeskuk", "statistikcentral"]),
     ("Opetushallitus", &["opetushallitu", "utbildningsstyrelsen"]),
     ("Poliisi", &["poliisi", "polisen"]),
     ("TE-toimisto", &["te-toimisto", "te-palvelu"]),
     ("Hyvinvointialue", &["hyvinvointialue", "välfärdsområde"]),
-    ("Yritys- ja yhteisötietojärjestelmä (YTJ)", &["ytj", "yritys- ja yhteisötietojärjestelm"]),
+    (
+        "Yritys- ja yhteisötietojärjestelmä (YTJ)",
+        &["ytj", "yritys- ja yhteisötietojärjestelm"],
+    ),
     ("Suomi.fi", &["suomi.fi"]),
-    ("Työllistymistä edistävä monialainen yhteispalvelu (TYP)", &["(typ)", "monialainen yhteispalvelu"]),
+    (
+        "Työllistymistä edistävä monialainen yhteispalvelu (TYP)",
+        &["(typ)", "monialainen yhteispalvelu"],
+    ),
     ("Kuntarekisteri", &["kuntarekister"]),
     ("Ulosottolaitos", &["ulosotto"]),
     ("Opiskelijavalintarekisteri", &["opiskelijavalintarekister"]),
     ("Koski-palvelu", &["koski-palvelu", "koski-tietovaranto"]),
-    ("Asumisen rahoitus- ja kehittämiskeskus (ARA)", &["asumisen rahoitus- ja kehittämiskesku"]),
+    (
+        "Asumisen rahoitus- ja kehittämiskeskus (ARA)",
+        &["asumisen rahoitus- ja kehittämiskesku"],
+    ),
     ("Vakuutusyhtiö", &["vakuutusyhtiö", "försäkringsbolag"]),
     ("Pankki", &["pankit", "pankille", "pankkien"]),
     ("Stripe", &["stripe"]),
@@ -543,12 +797,85 @@ pub fn named_organisations(text: &str) -> Vec<String> {
 const SOURCE_WORDS: &[(SourceKind, &[&str])] = &[
     (
         SourceKind::DataSubject,
-        &["itseltään", "itse ilmoitta", "itse antaa", "itse antama", "itse ilmoittama", "rekisteröidyltä", "asiakkaalta", "jäseneltä", "henkilöltä", "vastaajalta", "käyttäjältä", "käyttäjän itse", "hakijalta", "den registrerade själv", "kunden själv", "från kunden", "given by the user", "from the data subject", "itse", "jäsenhakemu", "rekisteröitymisen", "kirjautumisen"],
+        &[
+            "itseltään",
+            "itse ilmoitta",
+            "itse antaa",
+            "itse antama",
+            "itse ilmoittama",
+            "rekisteröidyltä",
+            "asiakkaalta",
+            "jäseneltä",
+            "henkilöltä",
+            "vastaajalta",
+            "käyttäjältä",
+            "käyttäjän itse",
+            "hakijalta",
+            "den registrerade själv",
+            "kunden själv",
+            "från kunden",
+            "given by the user",
+            "from the data subject",
+            "itse",
+            "jäsenhakemu",
+            "rekisteröitymisen",
+            "kirjautumisen",
+        ],
     ),
-    (SourceKind::Authority, &["viranomai", "kela", "väestörekister", "maahanmuuttovira", "verohallin", "myndighet", "authorit", "väestötietojärjestelm", "hyvinvointialue"]),
-    (SourceKind::OtherRegister, &["muista rekistereistä", "rekisteristä", "kuntarekister", "tietojärjestelmäst", "järjestelmästä", "andra register", "other register", "single sign on", "sso"]),
-    (SourceKind::ThirdParty, &["kolmansilta", "kolmannelta", "yhteistyökumppane", "tilaajalta", "työnantajalta", "tredje part", "third part", "partners"]),
-    (SourceKind::PublicSource, &["julkisista lähteistä", "julkisesti saatavilla", "ytj", "yritys- ja yhteisötietojärjestelm", "verkkosivuilta", "hakemistopalvelu", "offentliga källor", "public source"]),
+    (
+        SourceKind::Authority,
+        &[
+            "viranomai",
+            "kela",
+            "väestörekister",
+            "maahanmuuttovira",
+            "verohallin",
+            "myndighet",
+            "authorit",
+            "väestötietojärjestelm",
+            "hyvinvointialue",
+        ],
+    ),
+    (
+        SourceKind::OtherRegister,
+        &[
+            "muista rekistereistä",
+            "rekisteristä",
+            "kuntarekister",
+            "tietojärjestelmäst",
+            "järjestelmästä",
+            "andra register",
+            "other register",
+            "single sign on",
+            "sso",
+        ],
+    ),
+    (
+        SourceKind::ThirdParty,
+        &[
+            "kolmansilta",
+            "kolmannelta",
+            "yhteistyökumppane",
+            "tilaajalta",
+            "työnantajalta",
+            "tredje part",
+            "third part",
+            "partners",
+        ],
+    ),
+    (
+        SourceKind::PublicSource,
+        &[
+            "julkisista lähteistä",
+            "julkisesti saatavilla",
+            "ytj",
+            "yritys- ja yhteisötietojärjestelm",
+            "verkkosivuilta",
+            "hakemistopalvelu",
+            "offentliga källor",
+            "public source",
+        ],
+    ),
 ];
 
 /// Kinds of data sources named in a sources text.
@@ -584,7 +911,9 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
       | \blämnas\s+ut\s+(?:till|åt)|\böverlåts\s+till")
 });
 static CONSENT_QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)suostumukse(?:lla|n|sta)|suostumustaan|luvalla|\bconsent\b|samtycke|anonymi|anonyymi|tilastotie")
+    re(
+        r"(?i)suostumukse(?:lla|n|sta)|suostumustaan|luvalla|\bconsent\b|samtycke|anonymi|anonyymi|tilastotie",
+    )
 });
 
 /// A statement about disclosures: where it is and what it says.
@@ -630,8 +959,13 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
 pub fn non_disclosure_statements(text: &str) -> Vec<Statement> {
     sentences(text)
         .into_iter()
-        .filter(|&(a, b)| NO_DISCLOSURE.is_match(&text[a..b]) && !TRANSFER_WORDS.is_match(&text[a..b]))
-        .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
+        .filter(|&(a, b)| {
+            NO_DISCLOSURE.is_match(&text[a..b]) && !TRANSFER_WORDS.is_match(&text[a..b])
+        })
+        .map(|(a, b)| Statement {
+            range: (a, b),
+            text: text[a..b].to_string(),
+        })
         .collect()
 }
 
@@ -646,19 +980,24 @@ pub fn disclosure_statements(text: &str) -> Vec<(Statement, bool)> {
         })
         .map(|(a, b)| {
             let s = &text[a..b];
-            (Statement { range: (a, b), text: s.to_string() }, CONSENT_QUALIFIER.is_match(s))
+            (
+                Statement {
+                    range: (a, b),
+                    text: s.to_string(),
+                },
+                CONSENT_QUALIFIER.is_match(s),
+            )
         })
         .collect()
 }
 
 /// Whether the disclosures text says there are regular disclosures.
 pub fn regular_disclosures(text: &str) -> Option<bool> {
-    let positive = disclosure_statements(text).iter().any(|(_, consent_only)| !consent_only);
-    if positive {
+    let disclosures = disclosure_statements(text);
+    if disclosures.iter().any(|(_, consent_only)| !consent_only) {
         Some(true)
-    } else if !non_disclosure_statements(text).is_empty() {
-        Some(false)
-    } else if disclosure_statements(text).iter().all(|(_, c)| *c) && !disclosure_statements(text).is_empty() {
+    } else if !non_disclosure_statements(text).is_empty() || !disclosures.is_empty() {
+        // No disclosure, or only with the person's consent: not regular.
         Some(false)
     } else {
         None
@@ -666,7 +1005,9 @@ pub fn regular_disclosures(text: &str) -> Option<bool> {
 }
 
 static TRANSFER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)ulkopuolelle|ulkopuolella|kolmansiin maihin|kolmanteen maahan|outside (?:the )?(?:eu|eea|european)|third countr|utanför eu|utanför ees|tredjeland")
+    re(
+        r"(?i)ulkopuolelle|ulkopuolella|kolmansiin maihin|kolmanteen maahan|outside (?:the )?(?:eu|eea|european)|third countr|utanför eu|utanför ees|tredjeland",
+    )
 });
 static NO_TRANSFER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
@@ -692,9 +1033,15 @@ pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
         .into_iter()
         .filter(|&(a, b)| {
             let s = &text[a..b];
-            NO_TRANSFER.is_match(s) && (TRANSFER_WORDS.is_match(s) || s.split_whitespace().count() <= 3 || s.to_lowercase().contains("siirr"))
+            NO_TRANSFER.is_match(s)
+                && (TRANSFER_WORDS.is_match(s)
+                    || s.split_whitespace().count() <= 3
+                    || s.to_lowercase().contains("siirr"))
         })
-        .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
+        .map(|(a, b)| Statement {
+            range: (a, b),
+            text: text[a..b].to_string(),
+        })
         .collect()
 }
 
@@ -704,9 +1051,14 @@ pub fn transfer_statements(text: &str) -> Vec<Statement> {
         .into_iter()
         .filter(|&(a, b)| {
             let s = &text[a..b];
-            !NO_TRANSFER.is_match(s) && (THIRD_COUNTRY.is_match(s) || TRANSFER_WORDS.is_match(s) && s.to_lowercase().contains("siirr"))
+            !NO_TRANSFER.is_match(s)
+                && (THIRD_COUNTRY.is_match(s)
+                    || TRANSFER_WORDS.is_match(s) && s.to_lowercase().contains("siirr"))
         })
-        .map(|(a, b)| Statement { range: (a, b), text: text[a..b].to_string() })
+        .map(|(a, b)| Statement {
+            range: (a, b),
+            text: text[a..b].to_string(),
+        })
         .collect()
 }
 
@@ -724,13 +1076,47 @@ pub fn outside_eea(text: &str) -> Option<bool> {
 // ---------------------------------------------------------------- retention
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("yhden", 1), ("yksi", 1), ("vuoden", 1), ("kahden", 2), ("kaksi", 2), ("kolmen", 3), ("kolme", 3),
-    ("neljän", 4), ("neljä", 4), ("viiden", 5), ("viisi", 5), ("kuuden", 6), ("kuusi", 6),
-    ("seitsemän", 7), ("kahdeksan", 8), ("yhdeksän", 9), ("kymmenen", 10), ("kahdentoista", 12),
-    ("kaksitoista", 12), ("viidentoista", 15), ("viisitoista", 15), ("kahdenkymmenen", 20),
-    ("kaksikymmentä", 20), ("kolmenkymmenen", 30), ("kolmekymmentä", 30), ("viidenkymmenen", 50),
-    ("ett", 1), ("en", 1), ("två", 2), ("tre", 3), ("fyra", 4), ("fem", 5), ("sex", 6), ("tio", 10),
-    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("ten", 10),
+    ("yhden", 1),
+    ("yksi", 1),
+    ("vuoden", 1),
+    ("kahden", 2),
+    ("kaksi", 2),
+    ("kolmen", 3),
+    ("kolme", 3),
+    ("neljän", 4),
+    ("neljä", 4),
+    ("viiden", 5),
+    ("viisi", 5),
+    ("kuuden", 6),
+    ("kuusi", 6),
+    ("seitsemän", 7),
+    ("kahdeksan", 8),
+    ("yhdeksän", 9),
+    ("kymmenen", 10),
+    ("kahdentoista", 12),
+    ("kaksitoista", 12),
+    ("viidentoista", 15),
+    ("viisitoista", 15),
+    ("kahdenkymmenen", 20),
+    ("kaksikymmentä", 20),
+    ("kolmenkymmenen", 30),
+    ("kolmekymmentä", 30),
+    ("viidenkymmenen", 50),
+    ("ett", 1),
+    ("en", 1),
+    ("två", 2),
+    ("tre", 3),
+    ("fyra", 4),
+    ("fem", 5),
+    ("sex", 6),
+    ("tio", 10),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("ten", 10),
 ];
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
@@ -738,8 +1124,11 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         \b(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?|([a-zåäö]+)(?:\s*\((\d{1,3})\))?)\s*
         (vuo\w*|v\.|kuukau\w*|kk\b|viiko\w*|päiv\w*|år\w*|månad\w*|veck\w*|dag\w*|years?|months?|weeks?|days?)")
 });
-static PERMANENT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bpysyvästi\b|\bpysyvään säilytykseen\b|\bpermanently\b|\bstadigvarande\b|\bvaraktigt\b|\bför alltid\b"));
+static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bpysyvästi\b|\bpysyvään säilytykseen\b|\bpermanently\b|\bstadigvarande\b|\bvaraktigt\b|\bför alltid\b",
+    )
+});
 
 /// Retention periods in a text: numbers and number words with a unit, as ISO 8601
 /// durations, and permanent retention. A range (`10-30 vuotta`) gives its upper bound.
@@ -751,7 +1140,10 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
             n.as_str().parse::<u32>().ok()
         } else if let Some(w) = cap.get(3) {
             let w = w.as_str().to_lowercase();
-            NUMBER_WORDS.iter().find(|(word, _)| *word == w).map(|(_, n)| *n)
+            NUMBER_WORDS
+                .iter()
+                .find(|(word, _)| *word == w)
+                .map(|(_, n)| *n)
         } else {
             None
         };
@@ -765,11 +1157,20 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
         if n == 0 {
             continue;
         }
-        let designator = if unit.starts_with("vuo") || unit == "v." || unit.starts_with("år") || unit.starts_with("year") {
+        let designator = if unit.starts_with("vuo")
+            || unit == "v."
+            || unit.starts_with("år")
+            || unit.starts_with("year")
+        {
             "Y"
-        } else if unit.starts_with("kuukau") || unit == "kk" || unit.starts_with("månad") || unit.starts_with("month") {
+        } else if unit.starts_with("kuukau")
+            || unit == "kk"
+            || unit.starts_with("månad")
+            || unit.starts_with("month")
+        {
             "M"
-        } else if unit.starts_with("viiko") || unit.starts_with("veck") || unit.starts_with("week") {
+        } else if unit.starts_with("viiko") || unit.starts_with("veck") || unit.starts_with("week")
+        {
             "W"
         } else {
             "D"
@@ -785,15 +1186,27 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
         });
     }
     // A lone "vuoden ajan" (for a year).
-    static YEAR_ALONE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan)\b"));
+    static YEAR_ALONE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan)\b"));
     for cap in YEAR_ALONE.captures_iter(text) {
         let m = cap.get(1).expect("group");
-        if !out.iter().any(|p: &RetentionPeriod| p.text.ends_with(m.as_str())) {
-            out.push(RetentionPeriod { text: m.as_str().to_string(), duration: Some("P1Y".into()), permanent: false });
+        if !out
+            .iter()
+            .any(|p: &RetentionPeriod| p.text.ends_with(m.as_str()))
+        {
+            out.push(RetentionPeriod {
+                text: m.as_str().to_string(),
+                duration: Some("P1Y".into()),
+                permanent: false,
+            });
         }
     }
     for m in PERMANENT.find_iter(text) {
-        out.push(RetentionPeriod { text: m.as_str().to_string(), duration: None, permanent: true });
+        out.push(RetentionPeriod {
+            text: m.as_str().to_string(),
+            duration: None,
+            permanent: true,
+        });
     }
     out
 }
@@ -801,14 +1214,121 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
 // ---------------------------------------------------------------- rights
 
 const RIGHT_WORDS: &[(Right, &[&str])] = &[
-    (Right::Access, &["tarkastusoikeu", "tarkastaa", "tarkistusoikeu", "tarkistaa", "pääsy omiin tietoihin", "oikeus saada pääsy", "saada tietää", "tarkastuspyyn", "rätt till insyn", "granskningsrätt", "kontrollera", "right of access", "right to review", "access to", "inspection request", "saada rekisterissä olevat tietonsa"]),
-    (Right::Rectification, &["korjaa", "korjaus", "oikaist", "oikaisu", "täydentä", "rättelse", "rätta", "korriger", "rectif", "correct"]),
-    (Right::Erasure, &["poistaa", "poistamista", "poisto", "tulla unohdetuksi", "radera", "erasure", "delete", "deletion", "be forgotten"]),
-    (Right::Restriction, &["rajoittaa", "rajoittamista", "rajoitta", "begränsning", "begränsa", "restrict"]),
-    (Right::Objection, &["vastustaa", "vastustamis", "kielto-oikeus", "kieltää", "invända", "invändning", "object"]),
-    (Right::Portability, &["siirtää järjestelmästä", "siirrettävyy", "siirtää tiedot", "dataportabilitet", "flytta", "portability"]),
-    (Right::WithdrawConsent, &["peruuttaa suostumu", "perua suostumu", "peruuttaa antamansa suostumu", "suostumuksen peruuttami", "suostumuksensa peruuttami", "peruuttaa suostumuksensa", "återkalla", "withdraw", "peruuttaa milloin", "peruttavissa"]),
-    (Right::Complaint, &["valitus", "valittaa", "valvontaviranomai", "tietosuojavaltuutet", "klagomål", "tillsynsmyndighet", "dataombudsman", "complaint", "supervisory authority", "data protection ombudsman", "office of the data protection"]),
+    (
+        Right::Access,
+        &[
+            "tarkastusoikeu",
+            "tarkastaa",
+            "tarkistusoikeu",
+            "tarkistaa",
+            "pääsy omiin tietoihin",
+            "oikeus saada pääsy",
+            "saada tietää",
+            "tarkastuspyyn",
+            "rätt till insyn",
+            "granskningsrätt",
+            "kontrollera",
+            "right of access",
+            "right to review",
+            "access to",
+            "inspection request",
+            "saada rekisterissä olevat tietonsa",
+        ],
+    ),
+    (
+        Right::Rectification,
+        &[
+            "korjaa",
+            "korjaus",
+            "oikaist",
+            "oikaisu",
+            "täydentä",
+            "rättelse",
+            "rätta",
+            "korriger",
+            "rectif",
+            "correct",
+        ],
+    ),
+    (
+        Right::Erasure,
+        &[
+            "poistaa",
+            "poistamista",
+            "poisto",
+            "tulla unohdetuksi",
+            "radera",
+            "erasure",
+            "delete",
+            "deletion",
+            "be forgotten",
+        ],
+    ),
+    (
+        Right::Restriction,
+        &[
+            "rajoittaa",
+            "rajoittamista",
+            "rajoitta",
+            "begränsning",
+            "begränsa",
+            "restrict",
+        ],
+    ),
+    (
+        Right::Objection,
+        &[
+            "vastustaa",
+            "vastustamis",
+            "kielto-oikeus",
+            "kieltää",
+            "invända",
+            "invändning",
+            "object",
+        ],
+    ),
+    (
+        Right::Portability,
+        &[
+            "siirtää järjestelmästä",
+            "siirrettävyy",
+            "siirtää tiedot",
+            "dataportabilitet",
+            "flytta",
+            "portability",
+        ],
+    ),
+    (
+        Right::WithdrawConsent,
+        &[
+            "peruuttaa suostumu",
+            "perua suostumu",
+            "peruuttaa antamansa suostumu",
+            "suostumuksen peruuttami",
+            "suostumuksensa peruuttami",
+            "peruuttaa suostumuksensa",
+            "återkalla",
+            "withdraw",
+            "peruuttaa milloin",
+            "peruttavissa",
+        ],
+    ),
+    (
+        Right::Complaint,
+        &[
+            "valitus",
+            "valittaa",
+            "valvontaviranomai",
+            "tietosuojavaltuutet",
+            "klagomål",
+            "tillsynsmyndighet",
+            "dataombudsman",
+            "complaint",
+            "supervisory authority",
+            "data protection ombudsman",
+            "office of the data protection",
+        ],
+    ),
 ];
 
 /// Rights stated in a text.
@@ -829,7 +1349,10 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
     let mut v = StructuredValues::default();
     let mut invalid = Vec::new();
     match field {
-        FieldKey::Controller | FieldKey::ControllerRepresentative | FieldKey::ContactPerson | FieldKey::Dpo => {
+        FieldKey::Controller
+        | FieldKey::ControllerRepresentative
+        | FieldKey::ContactPerson
+        | FieldKey::Dpo => {
             let (name, title) = name_and_title(text);
             v.name = name;
             v.title = title;
@@ -870,9 +1393,18 @@ mod tests {
     #[test]
     fn emails_are_deobfuscated() {
         assert_eq!(emails("kirjaamo(at)raisio.fi"), ["kirjaamo@raisio.fi"]);
-        assert_eq!(emails("asalumnit-hallitus (ät) as-alumnit.fi"), ["asalumnit-hallitus@as-alumnit.fi"]);
-        assert_eq!(emails("hallitus miuku akaa.hacklab.fi"), ["hallitus@akaa.hacklab.fi"]);
-        assert_eq!(emails("Sähköposti: reetta.tuovinen-salo@utajarvi.fi"), ["reetta.tuovinen-salo@utajarvi.fi"]);
+        assert_eq!(
+            emails("asalumnit-hallitus (ät) as-alumnit.fi"),
+            ["asalumnit-hallitus@as-alumnit.fi"]
+        );
+        assert_eq!(
+            emails("hallitus miuku akaa.hacklab.fi"),
+            ["hallitus@akaa.hacklab.fi"]
+        );
+        assert_eq!(
+            emails("Sähköposti: reetta.tuovinen-salo@utajarvi.fi"),
+            ["reetta.tuovinen-salo@utajarvi.fi"]
+        );
         assert!(emails("Tietoja ei luovuteta at all").is_empty());
     }
 
@@ -915,7 +1447,12 @@ mod tests {
         let c = citations("Henkilötietolaki 10§ ja 24§");
         assert_eq!(c[0].number.as_deref(), Some("523/1999"));
         assert!(c[0].repealed);
-        assert_eq!(citations("Henkilötietolain (523/99) 10 §")[0].number.as_deref(), Some("523/1999"));
+        assert_eq!(
+            citations("Henkilötietolain (523/99) 10 §")[0]
+                .number
+                .as_deref(),
+            Some("523/1999")
+        );
     }
 
     #[test]
@@ -924,10 +1461,24 @@ mod tests {
         let d: Vec<_> = p.iter().map(|p| p.duration.clone()).collect();
         assert_eq!(d, [Some("P30Y".into()), Some("P2Y".into()), None]);
         assert!(p[2].permanent);
-        assert_eq!(retention_periods("viisi (5) vuotta")[0].duration.as_deref(), Some("P5Y"));
-        assert_eq!(retention_periods("asiakkuussuhteen päättymisen jälkeen vuoden ajan")[0].duration.as_deref(), Some("P1Y"));
-        assert_eq!(retention_periods("kuusi kuukautta")[0].duration.as_deref(), Some("P6M"));
-        assert_eq!(retention_periods("tio år")[0].duration.as_deref(), Some("P10Y"));
+        assert_eq!(
+            retention_periods("viisi (5) vuotta")[0].duration.as_deref(),
+            Some("P5Y")
+        );
+        assert_eq!(
+            retention_periods("asiakkuussuhteen päättymisen jälkeen vuoden ajan")[0]
+                .duration
+                .as_deref(),
+            Some("P1Y")
+        );
+        assert_eq!(
+            retention_periods("kuusi kuukautta")[0].duration.as_deref(),
+            Some("P6M")
+        );
+        assert_eq!(
+            retention_periods("tio år")[0].duration.as_deref(),
+            Some("P10Y")
+        );
     }
 
     #[test]
@@ -937,19 +1488,38 @@ mod tests {
             regular_disclosures("Henkilötietoihin ei kohdistu säännönmukaisia luotuvuksia. Tietoja voidaan luovuttaa asiakkaan suostumuksella Kelalle."),
             Some(false)
         );
-        assert_eq!(regular_disclosures("Tietoja luovutetaan Kelalle ja Verohallinnolle."), Some(true));
-        assert_eq!(outside_eea("Tietoja ei siirretä EU:n tai ETA:n ulkopuolelle."), Some(false));
+        assert_eq!(
+            regular_disclosures("Tietoja luovutetaan Kelalle ja Verohallinnolle."),
+            Some(true)
+        );
+        assert_eq!(
+            outside_eea("Tietoja ei siirretä EU:n tai ETA:n ulkopuolelle."),
+            Some(false)
+        );
         assert_eq!(outside_eea("Ei siirtoja"), Some(false));
-        assert_eq!(outside_eea("Tietoja voidaan siirtää myös Yhdysvaltoihin."), Some(true));
+        assert_eq!(
+            outside_eea("Tietoja voidaan siirtää myös Yhdysvaltoihin."),
+            Some(true)
+        );
     }
 
     #[test]
     fn data_items_and_categories() {
-        let items = data_items("Henkilötunnus, nimi, osoitetiedot, äidinkieli, sukupuoli, siviilisäätö ja kotikunta");
+        let items = data_items(
+            "Henkilötunnus, nimi, osoitetiedot, äidinkieli, sukupuoli, siviilisäätö ja kotikunta",
+        );
         let cats: Vec<_> = items.iter().map(|i| i.category).collect();
         assert_eq!(
             cats,
-            [DataCategory::NationalId, DataCategory::Name, DataCategory::Address, DataCategory::Language, DataCategory::Gender, DataCategory::MaritalStatus, DataCategory::Address]
+            [
+                DataCategory::NationalId,
+                DataCategory::Name,
+                DataCategory::Address,
+                DataCategory::Language,
+                DataCategory::Gender,
+                DataCategory::MaritalStatus,
+                DataCategory::Address
+            ]
         );
     }
 

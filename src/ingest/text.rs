@@ -68,9 +68,7 @@ pub fn ingest_text(bytes: &[u8]) -> Result<Ingested, IngestError> {
             )));
         }
     }
-    let lines: Vec<SourceLine> = split_lines(&decoded.text)
-        .map(SourceLine::plain)
-        .collect();
+    let lines: Vec<SourceLine> = split_lines(&decoded.text).map(SourceLine::plain).collect();
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(IngestError::NoText);
     }
@@ -218,7 +216,7 @@ fn check_control_share(text: &str) -> Result<(), IngestError> {
 
 /// UTF-16 without a BOM: NUL in nearly every odd (LE) or even (BE) byte of ASCII-heavy text.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
