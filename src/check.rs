@@ -35,8 +35,15 @@ pub fn is_public_body(norm: &NormText, mapped: &Mapped) -> bool {
         .get(&FieldKey::Controller)
         .map(|f| f.text.clone())
         .unwrap_or_else(|| {
-            let end = mapped.sections.first().map_or(norm.text.len(), |s| s.span.start);
-            format!("{} {}", mapped.title.clone().unwrap_or_default(), &norm.text[..end])
+            let end = mapped
+                .sections
+                .first()
+                .map_or(norm.text.len(), |s| s.span.start);
+            format!(
+                "{} {}",
+                mapped.title.clone().unwrap_or_default(),
+                &norm.text[..end]
+            )
         });
     PUBLIC_BODY.is_match(&text)
 }
@@ -45,22 +52,33 @@ fn has(mapped: &Mapped, key: FieldKey) -> bool {
     mapped.fields.contains_key(&key)
 }
 
-static DPO_IN_TEXT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)tietosuojavastaava|dataskyddsombud|data\s+protection\s+officer|\bdpo\b"));
+static DPO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)tietosuojavastaava|dataskyddsombud|data\s+protection\s+officer|\bdpo\b")
+});
 static AUTOMATED_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)profiloin|automaattis\w*\s+päätöksente|automatisoitu\w*\s+päätöksente|automatiserat\s+beslut|profilering|automated\s+decision|profiling")
+    re(
+        r"(?i)profiloin|automaattis\w*\s+päätöksente|automatisoitu\w*\s+päätöksente|automatiserat\s+beslut|profilering|automated\s+decision|profiling",
+    )
 });
 static TRANSFER_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)eu:n\s+(?:tai\s+eta:n\s+|ja\s+eta:n\s+)?ulkopuol|eta[- ]alueen\s+ulkopuol|euroopan\s+talousalueen\s+ulkopuol|kolmansiin\s+maihin|utanför\s+eu|outside\s+(?:of\s+)?the\s+(?:eu|eea)")
+    re(
+        r"(?i)eu:n\s+(?:tai\s+eta:n\s+|ja\s+eta:n\s+)?ulkopuol|eta[- ]alueen\s+ulkopuol|euroopan\s+talousalueen\s+ulkopuol|kolmansiin\s+maihin|utanför\s+eu|outside\s+(?:of\s+)?the\s+(?:eu|eea)",
+    )
 });
 static RETENTION_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)säilytetään|säilytysai|säilyttämisai|hävitetään|poistetaan\s+(?:\w+\s+){0,3}(?:kun|jälkeen)|säilyttää\s+tietoja|bevaras|lagringstid|retention|retained|stored\s+for")
+    re(
+        r"(?i)säilytetään|säilytysai|säilyttämisai|hävitetään|poistetaan\s+(?:\w+\s+){0,3}(?:kun|jälkeen)|säilyttää\s+tietoja|bevaras|lagringstid|retention|retained|stored\s+for",
+    )
 });
 static BASIS_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)oikeusperust|käsittelyperust|lainmukai\w*\s*perust|käsittelyn\s+(?:yleinen\s+)?(?:edellytys|peruste)|yleinen\s+edellytys|6\s*artiklan|art(?:icle|\.)?\s*6\s*\(1\)|\b6\.1\s*[a-f]\b|käsittely\s+perustuu|perustuu\s+(?:\w+\s+){0,2}(?:suostumuk|sopimuk|lakiin|lakisääteis|oikeutettu)|rättslig\s+grund|legal\s+basis|lawful\s+basis")
+    re(
+        r"(?i)oikeusperust|käsittelyperust|lainmukai\w*\s*perust|käsittelyn\s+(?:yleinen\s+)?(?:edellytys|peruste)|yleinen\s+edellytys|6\s*artiklan|art(?:icle|\.)?\s*6\s*\(1\)|\b6\.1\s*[a-f]\b|käsittely\s+perustuu|perustuu\s+(?:\w+\s+){0,2}(?:suostumuk|sopimuk|lakiin|lakisääteis|oikeutettu)|rättslig\s+grund|legal\s+basis|lawful\s+basis",
+    )
 });
 static SOURCES_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)tiedot\s+saadaan|tietoja\s+saadaan|tietolähte|kerätään\s+(?:\w+\s+){0,2}(?:asiakkaalta|rekisteröidyltä|jäseneltä|käyttäjältä)|saadaan\s+(?:\w+\s+)?(?:asiakkaalta|rekisteröidyltä)|uppgiftskäll|sources\s+of")
+    re(
+        r"(?i)tiedot\s+saadaan|tietoja\s+saadaan|tietolähte|kerätään\s+(?:\w+\s+){0,2}(?:asiakkaalta|rekisteröidyltä|jäseneltä|käyttäjältä)|saadaan\s+(?:\w+\s+)?(?:asiakkaalta|rekisteröidyltä)|uppgiftskäll|sources\s+of",
+    )
 });
 
 fn gap(field: FieldKey, rule: &str, severity: Severity, message: String) -> Gap {
@@ -105,7 +123,12 @@ pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
     ];
     for (field, rule, present, message) in required {
         if !present {
-            out.push(gap(field, rule, Severity::Error, format!("{message}{suffix}")));
+            out.push(gap(
+                field,
+                rule,
+                Severity::Error,
+                format!("{message}{suffix}"),
+            ));
         }
     }
     // DPO: mandatory for public bodies.
@@ -116,7 +139,12 @@ pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
         } else {
             (Severity::Warning, "The notice gives no contact details of a data protection officer (GDPR Art. 13(1)(b)). If the controller has designated one, the notice must say how to reach them.")
         };
-        out.push(gap(FieldKey::Dpo, "gdpr-13-1-b", severity, format!("{message}{suffix}")));
+        out.push(gap(
+            FieldKey::Dpo,
+            "gdpr-13-1-b",
+            severity,
+            format!("{message}{suffix}"),
+        ));
     }
     // Rights of access, rectification, erasure, restriction, objection, portability.
     const CORE: [Right; 6] = [
@@ -127,7 +155,11 @@ pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
         Right::Objection,
         Right::Portability,
     ];
-    let named: Vec<Right> = CORE.iter().copied().filter(|r| rights_stated.contains(r)).collect();
+    let named: Vec<Right> = CORE
+        .iter()
+        .copied()
+        .filter(|r| rights_stated.contains(r))
+        .collect();
     if named.is_empty() {
         out.push(gap(FieldKey::Rights, "gdpr-13-2-b", Severity::Error, format!("The notice does not tell the data subject of their rights of access, rectification, erasure, restriction, objection and portability (GDPR Art. 13(2)(b)).{suffix}")));
     } else if named.len() < CORE.len() {
@@ -184,11 +216,17 @@ fn locate(norm: &NormText, spans: &[Span], sentence: &str) -> Option<Span> {
             while !norm.text.is_char_boundary(end) {
                 end -= 1;
             }
-            return Some(Span { start, end, page: s.page });
+            return Some(Span {
+                start,
+                end,
+                page: s.page,
+            });
         }
     }
     // Fall back to a search of the whole text.
-    norm.text.find(&probe).map(|i| Span::new(i, i + probe.len()))
+    norm.text
+        .find(&probe)
+        .map(|i| Span::new(i, i + probe.len()))
 }
 
 fn spans_of(mapped: &Mapped, key: FieldKey) -> Vec<Span> {
@@ -245,7 +283,11 @@ fn transfer_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Confli
         let hay = &norm.text[span.start..span.end];
         for st in values::transfer_statements(hay) {
             positives.push((
-                Span { start: span.start + st.range.0, end: span.start + st.range.1, page: span.page },
+                Span {
+                    start: span.start + st.range.0,
+                    end: span.start + st.range.1,
+                    page: span.page,
+                },
                 st.text,
             ));
         }
@@ -293,7 +335,11 @@ fn disclosure_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conf
         let hay = &norm.text[span.start..span.end];
         for (st, consent) in values::disclosure_statements(hay) {
             candidates.push((
-                Span { start: span.start + st.range.0, end: span.start + st.range.1, page: span.page },
+                Span {
+                    start: span.start + st.range.0,
+                    end: span.start + st.range.1,
+                    page: span.page,
+                },
                 st.text,
                 consent,
             ));
@@ -328,8 +374,12 @@ fn repealed_laws(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>) {
     for (i, line) in norm.text.split('\n').enumerate() {
         let _ = i;
         for c in values::citations(line) {
-            let Some(number) = c.number.clone() else { continue };
-            let Some(law) = by_number(&number) else { continue };
+            let Some(number) = c.number.clone() else {
+                continue;
+            };
+            let Some(law) = by_number(&number) else {
+                continue;
+            };
             if seen.contains(&number) {
                 continue;
             }
@@ -355,7 +405,11 @@ fn repealed_laws(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>) {
             out.push(Conflict {
                 rule: "repealed-law".into(),
                 severity: Severity::Warning,
-                fields: if fields.is_empty() { vec![FieldKey::Legislation] } else { fields },
+                fields: if fields.is_empty() {
+                    vec![FieldKey::Legislation]
+                } else {
+                    fields
+                },
                 message,
                 evidence: vec![Span::new(start, start + line.len())],
             });
@@ -374,11 +428,20 @@ fn duplicate_sections(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>)
             if a.field != b.field {
                 continue;
             }
-            let same_heading = crate::dictionary::match_key(&a.heading) == crate::dictionary::match_key(&b.heading);
+            let same_heading = crate::dictionary::match_key(&a.heading)
+                == crate::dictionary::match_key(&b.heading);
             if !same_heading {
                 continue;
             }
-            let body = |s: &crate::model::Section| norm.text[s.span.start..s.span.end].lines().skip(1).collect::<Vec<_>>().join("\n").trim().to_string();
+            let body = |s: &crate::model::Section| {
+                norm.text[s.span.start..s.span.end]
+                    .lines()
+                    .skip(1)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string()
+            };
             if body(a) == body(b) {
                 continue;
             }
@@ -404,7 +467,9 @@ fn date_order(mapped: &Mapped, today: &str, out: &mut Vec<Conflict>) {
                 rule: "date-order".into(),
                 severity: Severity::Warning,
                 fields: vec![],
-                message: format!("The notice says it was updated on {u}, before it was drawn up on {d}."),
+                message: format!(
+                    "The notice says it was updated on {u}, before it was drawn up on {d}."
+                ),
                 evidence: mapped.date_spans.clone(),
             });
         }
@@ -426,7 +491,11 @@ fn date_order(mapped: &Mapped, today: &str, out: &mut Vec<Conflict>) {
     }
 }
 
-static SUBJECT_WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)säilytetään|säilytettään|hävitetään|poistetaan|tuhotaan|bevaras|raderas|are\s+kept|are\s+stored|are\s+deleted|retained"));
+static SUBJECT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)säilytetään|säilytettään|hävitetään|poistetaan|tuhotaan|bevaras|raderas|are\s+kept|are\s+stored|are\s+deleted|retained",
+    )
+});
 
 fn retention_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>) {
     let Some(field) = mapped.fields.get(&FieldKey::Retention) else {
@@ -460,8 +529,14 @@ fn retention_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Confl
             }
             let common = sa.iter().filter(|w| sb.contains(w)).count();
             let same_data = common * 10 >= sa.len().max(sb.len()) * 7;
-            let differ = pa.iter().map(|p| (&p.duration, p.permanent)).collect::<Vec<_>>()
-                != pb.iter().map(|p| (&p.duration, p.permanent)).collect::<Vec<_>>();
+            let differ = pa
+                .iter()
+                .map(|p| (&p.duration, p.permanent))
+                .collect::<Vec<_>>()
+                != pb
+                    .iter()
+                    .map(|p| (&p.duration, p.permanent))
+                    .collect::<Vec<_>>();
             if same_data && differ {
                 out.push(retention_conflict(norm, &spans, ta, tb));
             }
@@ -479,7 +554,10 @@ fn retention_conflict(norm: &NormText, spans: &[Span], a: &str, b: &str) -> Conf
         severity: Severity::Warning,
         fields: vec![FieldKey::Retention],
         message: if a == b {
-            format!("One statement gives both a limited and a permanent retention: \"{}\".", clip(a))
+            format!(
+                "One statement gives both a limited and a permanent retention: \"{}\".",
+                clip(a)
+            )
         } else {
             format!("Two different retention periods seem to be given for the same data: \"{}\" and \"{}\".", clip(a), clip(b))
         },
@@ -488,7 +566,9 @@ fn retention_conflict(norm: &NormText, spans: &[Span], a: &str, b: &str) -> Conf
 }
 
 static SENSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)henkilötunnu|\bhetu\b|personbeteckning|personal\s+identity\s+code|terveydentila|terveystie|potilastie|sairaus|diagnoos|hälsouppgift|health\s+data|patient")
+    re(
+        r"(?i)henkilötunnu|\bhetu\b|personbeteckning|personal\s+identity\s+code|terveydentila|terveystie|potilastie|sairaus|diagnoos|hälsouppgift|health\s+data|patient",
+    )
 });
 
 fn sensitive_without_security(mapped: &Mapped, out: &mut Vec<Conflict>) {

@@ -90,12 +90,22 @@ fn process_one(doc: &InputDoc, args: &ExtractArgs, options: &Options) -> Documen
             return DocumentRecord::failed(
                 &doc.relative,
                 None,
-                format!("skipped: the file is {} bytes, over the limit of {} bytes", m.len(), options.max_bytes),
+                format!(
+                    "skipped: the file is {} bytes, over the limit of {} bytes",
+                    m.len(),
+                    options.max_bytes
+                ),
             )
         }
         _ => match std::fs::read(&doc.path) {
             Ok(b) => b,
-            Err(e) => return DocumentRecord::failed(&doc.relative, None, format!("cannot read the file: {e}")),
+            Err(e) => {
+                return DocumentRecord::failed(
+                    &doc.relative,
+                    None,
+                    format!("cannot read the file: {e}"),
+                )
+            }
         },
     };
     let sha = pipeline::sha256_hex(&bytes);
@@ -111,17 +121,32 @@ fn process_one(doc: &InputDoc, args: &ExtractArgs, options: &Options) -> Documen
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown".into());
-            return DocumentRecord::failed(&doc.relative, Some(sha), format!("internal error while extracting: {what}"));
+            return DocumentRecord::failed(
+                &doc.relative,
+                Some(sha),
+                format!("internal error while extracting: {what}"),
+            );
         }
     };
     let json = output::to_json(&extraction.result);
-    if let Err(e) = output::write_atomic(&output::result_path(&args.out, &doc.relative), json.as_bytes()) {
-        return DocumentRecord::failed(&doc.relative, Some(sha), format!("cannot write the result: {e}"));
+    if let Err(e) = output::write_atomic(
+        &output::result_path(&args.out, &doc.relative),
+        json.as_bytes(),
+    ) {
+        return DocumentRecord::failed(
+            &doc.relative,
+            Some(sha),
+            format!("cannot write the result: {e}"),
+        );
     }
     if args.emit_text {
         let path = output::norm_text_path(&args.out, &doc.relative);
         if let Err(e) = output::write_atomic(&path, extraction.norm.text.as_bytes()) {
-            return DocumentRecord::failed(&doc.relative, Some(sha), format!("cannot write the normalised text: {e}"));
+            return DocumentRecord::failed(
+                &doc.relative,
+                Some(sha),
+                format!("cannot write the normalised text: {e}"),
+            );
         }
     }
     DocumentRecord::ok(&doc.relative, &extraction.result)
@@ -136,7 +161,10 @@ fn validate_today(today: &str) -> Result<(), String> {
 
 /// `seloste extract`; returns the exit code, or an error message for exit code 2.
 pub fn extract(args: &ExtractArgs) -> Result<i32, String> {
-    let mut options = Options { max_bytes: args.max_bytes, ..Options::default() };
+    let mut options = Options {
+        max_bytes: args.max_bytes,
+        ..Options::default()
+    };
     if let Some(today) = &args.today {
         validate_today(today)?;
         options.today = today.clone();
@@ -148,7 +176,8 @@ pub fn extract(args: &ExtractArgs) -> Result<i32, String> {
     if docs.is_empty() && !problems.is_empty() {
         return Err("no readable input".into());
     }
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -164,7 +193,11 @@ pub fn extract(args: &ExtractArgs) -> Result<i32, String> {
             })
             .collect()
     });
-    let failed = records.iter().filter(|r| r.status == output::Status::Error).count() + problems.len();
+    let failed = records
+        .iter()
+        .filter(|r| r.status == output::Status::Error)
+        .count()
+        + problems.len();
     let run = RunRecord {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         schema_version: crate::model::SCHEMA_VERSION.to_string(),

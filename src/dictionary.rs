@@ -184,7 +184,11 @@ fn stem_similarity(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     let min_len = a.chars().count().min(b.chars().count());
-    if min_len >= 6 && !GENERIC_STEMS.contains(&a) && !GENERIC_STEMS.contains(&b) && (a.starts_with(b) || b.starts_with(a)) {
+    if min_len >= 6
+        && !GENERIC_STEMS.contains(&a)
+        && !GENERIC_STEMS.contains(&b)
+        && (a.starts_with(b) || b.starts_with(a))
+    {
         return 0.9;
     }
     let sim = strsim::normalized_damerau_levenshtein(a, b);
@@ -364,6 +368,20 @@ impl Dictionary {
                         }
                     }
                 }
+                if parts.len() > 1 {
+                    // List the fields in the order the heading names them.
+                    let position = |f: &FieldKey| {
+                        parts
+                            .iter()
+                            .position(|p| {
+                                self.best_entry(p)
+                                    .is_some_and(|(e, s)| s >= FUZZY_THRESHOLD && e.fields.contains(f))
+                                    || self.keyword_fields(p).first() == Some(f)
+                            })
+                            .unwrap_or(usize::MAX)
+                    };
+                    fields.sort_by_key(position);
+                }
                 return Some(HeadingMatch {
                     fields,
                     kind: if score >= 1.0 {
@@ -439,7 +457,10 @@ fn is_document_title(key: &str) -> bool {
 fn split_combined(key: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     for word in key.split(' ') {
-        if matches!(word, "ja" | "sekä" | "seka" | "and" | "och" | "samt" | "tai") {
+        if matches!(
+            word,
+            "ja" | "sekä" | "seka" | "and" | "och" | "samt" | "tai"
+        ) {
             parts.push(String::new());
         } else {
             let last = parts.last_mut().expect("parts is never empty");
@@ -485,14 +506,20 @@ mod tests {
         assert_eq!(m.kind, MatchKind::Exact);
         assert_eq!(m.fields, vec![FieldKey::RegisterName]);
         assert_eq!(fields("Rekisterin säilytysajat"), vec![FieldKey::Retention]);
-        assert_eq!(fields("Tietosisältö rekisterin"), vec![FieldKey::DataContent]);
+        assert_eq!(
+            fields("Tietosisältö rekisterin"),
+            vec![FieldKey::DataContent]
+        );
     }
 
     #[test]
     fn typos_and_ocr_damage() {
         assert_eq!(fields("Reksiterin nimi"), vec![FieldKey::RegisterName]);
         assert_eq!(fields("Rekisterinpltäjä"), vec![FieldKey::Controller]);
-        assert_eq!(fields("Rekisterin vastuhenkilö"), vec![FieldKey::ContactPerson]);
+        assert_eq!(
+            fields("Rekisterin vastuhenkilö"),
+            vec![FieldKey::ContactPerson]
+        );
     }
 
     #[test]

@@ -61,13 +61,19 @@ fn walk(pointer: &str, old: &Value, new: &Value, ignore: &[String], out: &mut Ve
                 }
                 match b.get(k) {
                     Some(vb) => walk(&p, va, vb, ignore, out),
-                    None => out.push(Difference::Removed { pointer: p, value: va.clone() }),
+                    None => out.push(Difference::Removed {
+                        pointer: p,
+                        value: va.clone(),
+                    }),
                 }
             }
             for (k, vb) in b {
                 let p = format!("{pointer}/{}", escape(k));
                 if !a.contains_key(k) && !ignored(&p, k, ignore) {
-                    out.push(Difference::Added { pointer: p, value: vb.clone() });
+                    out.push(Difference::Added {
+                        pointer: p,
+                        value: vb.clone(),
+                    });
                 }
             }
         }
@@ -76,15 +82,25 @@ fn walk(pointer: &str, old: &Value, new: &Value, ignore: &[String], out: &mut Ve
                 let p = format!("{pointer}/{i}");
                 match (a.get(i), b.get(i)) {
                     (Some(va), Some(vb)) => walk(&p, va, vb, ignore, out),
-                    (Some(va), None) => out.push(Difference::Removed { pointer: p, value: va.clone() }),
-                    (None, Some(vb)) => out.push(Difference::Added { pointer: p, value: vb.clone() }),
+                    (Some(va), None) => out.push(Difference::Removed {
+                        pointer: p,
+                        value: va.clone(),
+                    }),
+                    (None, Some(vb)) => out.push(Difference::Added {
+                        pointer: p,
+                        value: vb.clone(),
+                    }),
                     (None, None) => {}
                 }
             }
         }
         _ => {
             if old != new {
-                out.push(Difference::Changed { pointer: pointer.to_string(), old: old.clone(), new: new.clone() });
+                out.push(Difference::Changed {
+                    pointer: pointer.to_string(),
+                    old: old.clone(),
+                    new: new.clone(),
+                });
             }
         }
     }
@@ -104,11 +120,17 @@ pub fn render(diffs: &[Difference]) -> String {
     let mut s = String::new();
     for d in diffs {
         match d {
-            Difference::Added { pointer, value } => s.push_str(&format!("  + {pointer}: {}\n", short(value))),
-            Difference::Removed { pointer, value } => s.push_str(&format!("  - {pointer}: {}\n", short(value))),
-            Difference::Changed { pointer, old, new } => {
-                s.push_str(&format!("  ~ {pointer}: {} -> {}\n", short(old), short(new)))
+            Difference::Added { pointer, value } => {
+                s.push_str(&format!("  + {pointer}: {}\n", short(value)))
             }
+            Difference::Removed { pointer, value } => {
+                s.push_str(&format!("  - {pointer}: {}\n", short(value)))
+            }
+            Difference::Changed { pointer, old, new } => s.push_str(&format!(
+                "  ~ {pointer}: {} -> {}\n",
+                short(old),
+                short(new)
+            )),
         }
     }
     s
@@ -121,11 +143,14 @@ mod tests {
 
     #[test]
     fn pointers_name_each_difference() {
-        let a = json!({"fields": {"controller": {"text": "A"}}, "gaps": [1, 2], "tool_version": "1"});
+        let a =
+            json!({"fields": {"controller": {"text": "A"}}, "gaps": [1, 2], "tool_version": "1"});
         let b = json!({"fields": {"controller": {"text": "B"}, "dpo": {}}, "gaps": [1], "tool_version": "2"});
         let d = diff_values(&a, &b, &[]);
         assert_eq!(d.len(), 3);
-        assert!(matches!(&d[0], Difference::Changed { pointer, .. } if pointer == "/fields/controller/text"));
+        assert!(
+            matches!(&d[0], Difference::Changed { pointer, .. } if pointer == "/fields/controller/text")
+        );
         assert!(matches!(&d[1], Difference::Added { pointer, .. } if pointer == "/fields/dpo"));
         assert!(matches!(&d[2], Difference::Removed { pointer, .. } if pointer == "/gaps/1"));
     }

@@ -246,7 +246,9 @@ mod tests {
     fn names_find_laws() {
         assert_eq!(by_name("henkilötietolain 10 §").unwrap().number, "523/1999");
         assert_eq!(
-            by_name("laki julkisen hallinnon tiedonhallinnasta").unwrap().number,
+            by_name("laki julkisen hallinnon tiedonhallinnasta")
+                .unwrap()
+                .number,
             "906/2019"
         );
         assert!(by_number("523/1999").unwrap().is_repealed());

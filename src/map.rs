@@ -48,12 +48,16 @@ fn re(p: &str) -> Regex {
 static LIST_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:[-*+•●▪◦–·]|\d{1,2}[.)]|[a-zA-Z][.)])\s+"));
 static STRUCK: LazyLock<Regex> = LazyLock::new(|| re(r"~~[^~]*~~"));
-static MD_EMPHASIS: LazyLock<Regex> = LazyLock::new(|| re(r"\*\*|__|(?:^|\s)\*(\S)|(\S)\*(?:\s|$)"));
-static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^[\p{L}][\p{L}\-]*(?:\s[\p{L}\-]+){0,2}\s?:\s"));
+static MD_EMPHASIS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\*\*|__|(?:^|\s)\*(\S)|(\S)\*(?:\s|$)"));
+static LABEL_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[\p{L}][\p{L}\-]*(?:\s[\p{L}\-]+){0,2}\s?:\s"));
 /// Template placeholders left unfilled: `%%NAME%%`, `{{name}}`, `[NIMI]`, `<nimi>`, `XXX`.
-static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"%%[A-Za-z0-9_]+%%|\{\{[^}]*\}\}|\[[A-ZÅÄÖ_ ]{3,}\]|<[a-zåäö_ ]{3,}>|\bX{3,}\b"));
-static TABLE_RULE: LazyLock<Regex> = LazyLock::new(|| re(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$"));
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"%%[A-Za-z0-9_]+%%|\{\{[^}]*\}\}|\[[A-ZÅÄÖ_ ]{3,}\]|<[a-zåäö_ ]{3,}>|\bX{3,}\b")
+});
+static TABLE_RULE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$"));
 
 /// Dates in the forms notices use. Groups: d, m, y | iso y, m, d | d, month word, y.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -65,10 +69,14 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DRAFTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)laadittu|laatimispäivä|laatimisajankohta|päivätty|päiväys|luotu|upprättad|upprättat|datum för upprättande|created|drawn up|first version issued|issued|voimaan")
+    re(
+        r"(?i)laadittu|laatimispäivä|laatimisajankohta|päivätty|päiväys|luotu|upprättad|upprättat|datum för upprättande|created|drawn up|first version issued|issued|voimaan",
+    )
 });
 static UPDATED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)päivitetty|päivitys|päivityspäivä|viimeisin muutos|viimeksi muutettu|muutettu|tarkistettu|uppdaterad|uppdaterat|senast ändrad|ändrad|updated|last modified|revised|muokattu")
+    re(
+        r"(?i)päivitetty|päivitys|päivityspäivä|viimeisin muutos|viimeksi muutettu|muutettu|tarkistettu|uppdaterad|uppdaterat|senast ändrad|ändrad|updated|last modified|revised|muokattu",
+    )
 });
 
 fn month_number(word: &str) -> Option<i8> {
@@ -191,8 +199,16 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
         text = MD_EMPHASIS
             .replace_all(&text, |c: &regex::Captures<'_>| {
                 let whole = c.get(0).expect("match").as_str();
-                let lead = if whole.starts_with(char::is_whitespace) { " " } else { "" };
-                let trail = if whole.ends_with(char::is_whitespace) { " " } else { "" };
+                let lead = if whole.starts_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
+                let trail = if whole.ends_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
                 format!(
                     "{lead}{}{}{trail}",
                     c.get(2).map_or("", |m| m.as_str()),
@@ -231,9 +247,11 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
             .chars()
             .next()
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == '(');
-        if prev_joinable && continues && !is_item && !para.is_empty() && !LABEL_LINE.is_match(&text) {
+        if prev_joinable && continues && !is_item && !para.is_empty() && !LABEL_LINE.is_match(&text)
+        {
             let last = para.last_mut().expect("not empty");
-            if last.ends_with('-') && text.starts_with(char::is_lowercase) && !last.ends_with(" -") {
+            if last.ends_with('-') && text.starts_with(char::is_lowercase) && !last.ends_with(" -")
+            {
                 last.push_str(&text);
             } else {
                 last.push(' ');
@@ -266,20 +284,86 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
 /// Content patterns per field, for paragraphs without a heading.
 static CONTENT_RULES: LazyLock<Vec<(FieldKey, Regex)>> = LazyLock::new(|| {
     vec![
-        (FieldKey::Controller, re(r"(?i)on\s+(?:\w+\s+)?rekisterinpitäjä|rekisterinpitäjänä\s+toimii|ylläpitää\s+(?:useita\s+)?(?:henkilö)?rekistere|är\s+personuppgiftsansvarig|is\s+the\s+(?:data\s+)?controller")),
-        (FieldKey::Dpo, re(r"(?i)tietosuojavastaava|tietosuojaryhm|dataskyddsombud|data\s+protection\s+officer|kysymyksiä\s+tietosuoja")),
-        (FieldKey::ContactPerson, re(r"(?i)yhteyshenkilö|kontaktperson|contact\s+person")),
-        (FieldKey::Purpose, re(r"(?i)henkilötietoja\s+(?:käytetään|käsitellään|tarvitaan)|käyttötarkoitu|käsittelyn\s+tarkoitu|tarvitaan\s+palvelujen|används\s+för|ändamål|purpose|are\s+used\s+(?:for|to)")),
-        (FieldKey::LegalBasis, re(r"(?i)lakisääteis\w*\s+(?:tehtäv|velvoit)|oikeusperust|antanut\s+luvan|suostumukse\w+\s+perusteella|rättslig\s+grund|legal\s+basis")),
-        (FieldKey::DataContent, re(r"(?i)henkilötietoja\s+kuten|voi\s+olla\s+esimerkiksi\s+henkilötietoja|sisältää\s+(?:vain\s+)?(?:ne\s+)?tiedot|tallennetaan\s+(?:seuraavat\s+)?tiedot|personuppgifter\s+såsom|such\s+as\s+name")),
-        (FieldKey::Sources, re(r"(?i)tiedot\s+saadaan|tietolähte|saadaan\s+(?:asiakkaalta|rekisteröidyltä)|uppgifterna\s+fås|are\s+obtained\s+from")),
-        (FieldKey::Disclosures, re(r"(?i)luovute\w*|luovuttaa|lämnas\s+(?:inte\s+)?ut|disclos")),
-        (FieldKey::Transfers, re(r"(?i)eu:n\s+(?:tai\s+eta:n\s+)?ulkopuol|eta-alueen\s+ulkopuol|utanför\s+eu|outside\s+the\s+(?:eu|eea)")),
-        (FieldKey::Processors, re(r"(?i)ulkopuolisilla\s+palveluntuottajilla|palveluntuottaj\w+\s+kanssa|toimittaja\w*\s+kanssa|henkilötietojen\s+käsittelijä|personuppgiftsbiträd|processors?\b")),
-        (FieldKey::AutomatedDecisions, re(r"(?i)profiloin\w*|automaattis\w*\s+päätöksente|profilering|automatiserat\s+beslut|profiling|automated\s+decision")),
-        (FieldKey::Rights, re(r"(?i)oikeus\s+(?:\w+\s+){0,3}(?:peruuttaa|tarkastaa|saada|oikaista|vaatia|poistaa|vastustaa)|rätt\s+att|right\s+to|has\s+the\s+right")),
-        (FieldKey::Retention, re(r"(?i)säilytetään|säilytysai|hävitetään|säilyttää\s+tietoja|bevaras|sparas|retained|stored\s+for|kept\s+for")),
-        (FieldKey::Security, re(r"(?i)tietomurto|pääsy\s+(?:\w+\s+){0,4}ainoastaan|käyttöoikeu|suojattu|salasan|väärinkäytös|tietoturva|dataintrång|security\s+breach|protected\s+by|access\s+(?:is\s+)?restricted")),
+        (
+            FieldKey::Controller,
+            re(
+                r"(?i)on\s+(?:\w+\s+)?rekisterinpitäjä|rekisterinpitäjänä\s+toimii|ylläpitää\s+(?:useita\s+)?(?:henkilö)?rekistere|är\s+personuppgiftsansvarig|is\s+the\s+(?:data\s+)?controller",
+            ),
+        ),
+        (
+            FieldKey::Dpo,
+            re(
+                r"(?i)tietosuojavastaava|tietosuojaryhm|dataskyddsombud|data\s+protection\s+officer|kysymyksiä\s+tietosuoja",
+            ),
+        ),
+        (
+            FieldKey::ContactPerson,
+            re(r"(?i)yhteyshenkilö|kontaktperson|contact\s+person"),
+        ),
+        (
+            FieldKey::Purpose,
+            re(
+                r"(?i)henkilötietoja\s+(?:käytetään|käsitellään|tarvitaan)|käyttötarkoitu|käsittelyn\s+tarkoitu|tarvitaan\s+palvelujen|används\s+för|ändamål|purpose|are\s+used\s+(?:for|to)",
+            ),
+        ),
+        (
+            FieldKey::LegalBasis,
+            re(
+                r"(?i)lakisääteis\w*\s+(?:tehtäv|velvoit)|oikeusperust|antanut\s+luvan|suostumukse\w+\s+perusteella|rättslig\s+grund|legal\s+basis",
+            ),
+        ),
+        (
+            FieldKey::DataContent,
+            re(
+                r"(?i)henkilötietoja\s+kuten|voi\s+olla\s+esimerkiksi\s+henkilötietoja|sisältää\s+(?:vain\s+)?(?:ne\s+)?tiedot|tallennetaan\s+(?:seuraavat\s+)?tiedot|personuppgifter\s+såsom|such\s+as\s+name",
+            ),
+        ),
+        (
+            FieldKey::Sources,
+            re(
+                r"(?i)tiedot\s+saadaan|tietolähte|saadaan\s+(?:asiakkaalta|rekisteröidyltä)|uppgifterna\s+fås|are\s+obtained\s+from",
+            ),
+        ),
+        (
+            FieldKey::Disclosures,
+            re(r"(?i)luovute\w*|luovuttaa|lämnas\s+(?:inte\s+)?ut|disclos"),
+        ),
+        (
+            FieldKey::Transfers,
+            re(
+                r"(?i)eu:n\s+(?:tai\s+eta:n\s+)?ulkopuol|eta-alueen\s+ulkopuol|utanför\s+eu|outside\s+the\s+(?:eu|eea)",
+            ),
+        ),
+        (
+            FieldKey::Processors,
+            re(
+                r"(?i)ulkopuolisilla\s+palveluntuottajilla|palveluntuottaj\w+\s+kanssa|toimittaja\w*\s+kanssa|henkilötietojen\s+käsittelijä|personuppgiftsbiträd|processors?\b",
+            ),
+        ),
+        (
+            FieldKey::AutomatedDecisions,
+            re(
+                r"(?i)profiloin\w*|automaattis\w*\s+päätöksente|profilering|automatiserat\s+beslut|profiling|automated\s+decision",
+            ),
+        ),
+        (
+            FieldKey::Rights,
+            re(
+                r"(?i)oikeus\s+(?:\w+\s+){0,3}(?:peruuttaa|tarkastaa|saada|oikaista|vaatia|poistaa|vastustaa)|rätt\s+att|right\s+to|has\s+the\s+right",
+            ),
+        ),
+        (
+            FieldKey::Retention,
+            re(
+                r"(?i)säilytetään|säilytysai|hävitetään|säilyttää\s+tietoja|bevaras|sparas|retained|stored\s+for|kept\s+for",
+            ),
+        ),
+        (
+            FieldKey::Security,
+            re(
+                r"(?i)tietomurto|pääsy\s+(?:\w+\s+){0,4}ainoastaan|käyttöoikeu|suojattu|salasan|väärinkäytös|tietoturva|dataintrång|security\s+breach|protected\s+by|access\s+(?:is\s+)?restricted",
+            ),
+        ),
     ]
 });
 
@@ -304,9 +388,40 @@ pub fn classify_paragraph(text: &str) -> Vec<(FieldKey, f64)> {
 // ---------------------------------------------------------------- language
 
 fn stopword_language(text: &str) -> Option<Language> {
-    const FI: &[&str] = &["ja", "on", "tai", "ei", "sekä", "että", "tiedot", "tietoja", "rekisterin", "henkilötiedot", "kanssa", "voi", "jos"];
-    const SV: &[&str] = &["och", "är", "av", "för", "som", "till", "med", "att", "uppgifter", "registret", "den", "det", "inte"];
-    const EN: &[&str] = &["the", "and", "of", "to", "is", "for", "data", "with", "are", "be", "or", "personal", "this"];
+    const FI: &[&str] = &[
+        "ja",
+        "on",
+        "tai",
+        "ei",
+        "sekä",
+        "että",
+        "tiedot",
+        "tietoja",
+        "rekisterin",
+        "henkilötiedot",
+        "kanssa",
+        "voi",
+        "jos",
+    ];
+    const SV: &[&str] = &[
+        "och",
+        "är",
+        "av",
+        "för",
+        "som",
+        "till",
+        "med",
+        "att",
+        "uppgifter",
+        "registret",
+        "den",
+        "det",
+        "inte",
+    ];
+    const EN: &[&str] = &[
+        "the", "and", "of", "to", "is", "for", "data", "with", "are", "be", "or", "personal",
+        "this",
+    ];
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
@@ -369,8 +484,24 @@ const DOC_TYPE_LINES: &[&str] = &[
 ];
 
 const ORGANISATION_SUFFIXES: &[&str] = &[
-    "kaupunki", "kunta", "oy", "ab", "ry", "rf", "oyj", "yliopisto", "seurakunta", "hyvinvointialue",
-    "kuntayhtymä", "stad", "kommun", "säätiö", "osuuskunta", "ky", "tmi", "university",
+    "kaupunki",
+    "kunta",
+    "oy",
+    "ab",
+    "ry",
+    "rf",
+    "oyj",
+    "yliopisto",
+    "seurakunta",
+    "hyvinvointialue",
+    "kuntayhtymä",
+    "stad",
+    "kommun",
+    "säätiö",
+    "osuuskunta",
+    "ky",
+    "tmi",
+    "university",
 ];
 
 fn is_organisation_line(line: &str) -> bool {
@@ -428,10 +559,14 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
 }
 
 static GDPR_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)tietosuoja-asetu|2016/679|679/2016|\bgdpr\b|1050/2018|tietosuojalai|tietosuojalak|tietosuoja laki|dataskyddsförordning|data protection regulation|dataskyddslag|tietosuojaseloste|oikeus tulla unohdetuksi|siirtää järjestelmästä toiseen|tietosuojavastaava|dataskyddsombud")
+    re(
+        r"(?i)tietosuoja-asetu|2016/679|679/2016|\bgdpr\b|1050/2018|tietosuojalai|tietosuojalak|tietosuoja laki|dataskyddsförordning|data protection regulation|dataskyddslag|tietosuojaseloste|oikeus tulla unohdetuksi|siirtää järjestelmästä toiseen|tietosuojavastaava|dataskyddsombud",
+    )
 });
 static PDA_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)henkilötietolai|henkilötietolak|523/1999|523/99|1999/523|personuppgiftslag|rekisteriseloste|registerbeskrivning")
+    re(
+        r"(?i)henkilötietolai|henkilötietolak|523/1999|523/99|1999/523|personuppgiftslag|rekisteriseloste|registerbeskrivning",
+    )
 });
 
 fn decide_kind(norm: &NormText, seg: &Segmented, dates: &Dates) -> NoticeKind {
@@ -477,8 +612,12 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
     let mut sections_out = Vec::new();
     let mut texts: BTreeMap<FieldKey, (Vec<String>, Vec<Provenance>)> = BTreeMap::new();
     let mut warnings = Vec::new();
-    if norm.text.contains("sähköpostiosoite on suojattu spamboteilta")
-        || norm.text.contains("e-mail address is being protected from spambots")
+    if norm
+        .text
+        .contains("sähköpostiosoite on suojattu spamboteilta")
+        || norm
+            .text
+            .contains("e-mail address is being protected from spambots")
     {
         warnings.push(Warning::new(
             "email-hidden",
@@ -537,7 +676,11 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
             heading: s.heading.clone(),
             level: s.level,
             field: s.fields.first().copied(),
-            fields: if s.fields.len() > 1 { s.fields.clone() } else { Vec::new() },
+            fields: if s.fields.len() > 1 {
+                s.fields.clone()
+            } else {
+                Vec::new()
+            },
             match_kind: s.match_kind,
             score: s.score,
             span: s.span,
@@ -550,10 +693,17 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
         if text.is_empty() {
             continue;
         }
-        if PLACEHOLDER.replace_all(&text, "").chars().all(|c| !c.is_alphanumeric()) {
+        if PLACEHOLDER
+            .replace_all(&text, "")
+            .chars()
+            .all(|c| !c.is_alphanumeric())
+        {
             warnings.push(Warning::new(
                 "unfilled-placeholder",
-                format!("{key} holds only template placeholders (e.g. {}): treated as missing", PLACEHOLDER.find(&text).map_or("", |m| m.as_str())),
+                format!(
+                    "{key} holds only template placeholders (e.g. {}): treated as missing",
+                    PLACEHOLDER.find(&text).map_or("", |m| m.as_str())
+                ),
             ));
             continue;
         }
@@ -561,7 +711,9 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
         for id in invalid_ids {
             warnings.push(Warning::new(
                 "invalid-business-id",
-                format!("the business ID {id} in {key} has a wrong check digit: it was not accepted"),
+                format!(
+                    "the business ID {id} in {key} has a wrong check digit: it was not accepted"
+                ),
             ));
         }
         fields.insert(
@@ -569,7 +721,11 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
             FieldValue {
                 text,
                 provenance,
-                values: if values.is_empty() { StructuredValues::default() } else { values },
+                values: if values.is_empty() {
+                    StructuredValues::default()
+                } else {
+                    values
+                },
             },
         );
     }
@@ -613,7 +769,9 @@ mod tests {
 
     #[test]
     fn dates_in_notice_forms() {
-        let d = find_dates("Laatimispäivä 22.9.2015, 24. toukokuuta 2018, 24 maj 2018, 2021-02-31, 31.2.2020");
+        let d = find_dates(
+            "Laatimispäivä 22.9.2015, 24. toukokuuta 2018, 24 maj 2018, 2021-02-31, 31.2.2020",
+        );
         let iso: Vec<_> = d.iter().map(|x| x.2.as_str()).collect();
         assert_eq!(iso, ["2015-09-22", "2018-05-24", "2018-05-24"]);
     }
@@ -628,8 +786,17 @@ mod tests {
 
     #[test]
     fn language_of_short_and_long_text() {
-        assert_eq!(detect_language("Registrets namn och ändamål för behandlingen av uppgifter"), Some(Language::Sv));
-        assert_eq!(detect_language("Rekisterin nimi ja tiedot"), Some(Language::Fi));
-        assert_eq!(detect_language("The purpose of the processing of personal data is"), Some(Language::En));
+        assert_eq!(
+            detect_language("Registrets namn och ändamål för behandlingen av uppgifter"),
+            Some(Language::Sv)
+        );
+        assert_eq!(
+            detect_language("Rekisterin nimi ja tiedot"),
+            Some(Language::Fi)
+        );
+        assert_eq!(
+            detect_language("The purpose of the processing of personal data is"),
+            Some(Language::En)
+        );
     }
 }

@@ -67,8 +67,9 @@ pub fn clean_line(raw: &str) -> String {
     let mut last_space = true;
     for c in raw.nfc() {
         let c = match c {
-            '\t' | '\u{00a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
-            | '\u{3000}' => ' ',
+            '\t' | '\u{00a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => {
+                ' '
+            }
             '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => continue,
             c if c.is_control() => continue,
             c => c,
@@ -308,13 +309,19 @@ mod tests {
             "Rekisterin nimi: tietosuoja"
         );
         // NFC: a + combining diaeresis becomes ä.
-        assert_eq!(clean_line("Rekisterinpita\u{0308}ja\u{0308}"), "Rekisterinpitäjä");
+        assert_eq!(
+            clean_line("Rekisterinpita\u{0308}ja\u{0308}"),
+            "Rekisterinpitäjä"
+        );
     }
 
     #[test]
     fn blank_runs_collapse_and_offsets_point_into_text() {
         let mut w = vec![];
-        let n = normalise(&ingested(&["", "", "Otsikko", "", "", "Teksti", ""]), &mut w);
+        let n = normalise(
+            &ingested(&["", "", "Otsikko", "", "", "Teksti", ""]),
+            &mut w,
+        );
         assert_eq!(n.text, "Otsikko\n\nTeksti");
         assert_eq!(n.lines.len(), 3);
         assert_eq!(n.line(2), "Teksti");
@@ -325,7 +332,14 @@ mod tests {
     fn page_furniture_is_removed_with_a_warning() {
         let mut w = vec![];
         let n = normalise(
-            &ingested(&["15.11.2021", "Otsikko", "Sivu 2/3", "Teksti", "15.11.2021", "2 (3)"]),
+            &ingested(&[
+                "15.11.2021",
+                "Otsikko",
+                "Sivu 2/3",
+                "Teksti",
+                "15.11.2021",
+                "2 (3)",
+            ]),
             &mut w,
         );
         assert_eq!(n.text, "Otsikko\nTeksti");

@@ -23,7 +23,9 @@ pub struct InputDoc {
 }
 
 /// File name endings read from a directory (files with no extension are read too).
-pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf"];
+pub const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf",
+];
 
 fn is_document(path: &Path) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
@@ -51,27 +53,48 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> (Vec<InputDoc>, Vec<InputProblem>) 
         let meta = match std::fs::metadata(input) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(InputProblem { path: input.display().to_string(), message: e.to_string() });
+                problems.push(InputProblem {
+                    path: input.display().to_string(),
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
         if meta.is_file() {
-            let name = input.file_name().map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
-            docs.push(InputDoc { path: input.clone(), relative: name });
+            let name = input.file_name().map_or_else(
+                || input.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            docs.push(InputDoc {
+                path: input.clone(),
+                relative: name,
+            });
             continue;
         }
-        for entry in walkdir::WalkDir::new(input).follow_links(false).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(input)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) => {
                     if !e.file_type().is_file() || !is_document(e.path()) {
                         continue;
                     }
                     let rel = e.path().strip_prefix(input).unwrap_or(e.path());
-                    let relative = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                    docs.push(InputDoc { path: e.path().to_path_buf(), relative });
+                    let relative = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    docs.push(InputDoc {
+                        path: e.path().to_path_buf(),
+                        relative,
+                    });
                 }
                 Err(e) => problems.push(InputProblem {
-                    path: e.path().map_or_else(|| input.display().to_string(), |p| p.display().to_string()),
+                    path: e
+                        .path()
+                        .map_or_else(|| input.display().to_string(), |p| p.display().to_string()),
                     message: e.to_string(),
                 }),
             }
@@ -101,7 +124,10 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".seloste-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".seloste-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -179,7 +205,12 @@ impl DocumentRecord {
             sha256: Some(result.source.sha256.clone()),
             status: Status::Ok,
             error: None,
-            kind: Some(serde_json::to_value(result.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            kind: Some(
+                serde_json::to_value(result.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
             fields: result.fields.len(),
             gaps,
             conflicts,
@@ -215,7 +246,11 @@ impl DocumentRecord {
                 self.conflicts.warning,
                 self.conflicts.info
             ),
-            Status::Error => format!("{}: error: {}", self.path, self.error.as_deref().unwrap_or("unknown")),
+            Status::Error => format!(
+                "{}: error: {}",
+                self.path,
+                self.error.as_deref().unwrap_or("unknown")
+            ),
         }
     }
 }
@@ -237,8 +272,14 @@ mod tests {
 
     #[test]
     fn result_paths_keep_the_relative_layout() {
-        assert_eq!(result_path(Path::new("out"), "a/b.txt"), PathBuf::from("out/a/b.txt.json"));
-        assert_eq!(norm_text_path(Path::new("out"), "b.md"), PathBuf::from("out/b.md.norm.txt"));
+        assert_eq!(
+            result_path(Path::new("out"), "a/b.txt"),
+            PathBuf::from("out/a/b.txt.json")
+        );
+        assert_eq!(
+            norm_text_path(Path::new("out"), "b.md"),
+            PathBuf::from("out/b.md.norm.txt")
+        );
     }
 
     #[test]
@@ -247,7 +288,10 @@ mod tests {
         let p = dir.path().join("x/y.json");
         write_atomic(&p, b"{}").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"{}");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("x")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("x"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1);
     }
 }

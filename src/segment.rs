@@ -183,7 +183,9 @@ struct HeadingHit {
     info: LineInfo,
 }
 
-const CONNECTORS: &[&str] = &["ja", "tai", "sekä", "or", "and", "och", "eller", "of", "the"];
+const CONNECTORS: &[&str] = &[
+    "ja", "tai", "sekä", "or", "and", "och", "eller", "of", "the",
+];
 
 fn looks_like_sentence(info: &LineInfo) -> bool {
     info.sentence_end || info.words > 16 || info.label.chars().count() > 140
@@ -242,7 +244,8 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     if info.list_item && !structural && info.number.is_none() {
         return None;
     }
-    if !looks_like_sentence(&info) && !info.label.is_empty() {
+    let has_inline_value = info.label.contains(": ") || info.label.contains(":\t");
+    if !looks_like_sentence(&info) && !info.label.is_empty() && !has_inline_value {
         let matched = dict.match_heading(&info.label);
         let strong = matched.as_ref().is_some_and(|m| m.score >= 0.9);
         let confirmed = matched.is_some();
@@ -437,11 +440,7 @@ pub fn segment(norm: &NormText) -> Segmented {
             match_kind,
             score,
             inherited: false,
-            span: Span {
-                start,
-                end,
-                page,
-            },
+            span: Span { start, end, page },
             body: Span {
                 start: body_start,
                 end: body_end,
@@ -455,7 +454,10 @@ pub fn segment(norm: &NormText) -> Segmented {
     let preamble_end = sections.first().map_or(norm.text.len(), |s| s.span.start);
     Segmented {
         preamble: Span::new(0, preamble_end),
-        preamble_lines: (0, sections.first().map_or(norm.lines.len(), |s| s.first_line)),
+        preamble_lines: (
+            0,
+            sections.first().map_or(norm.lines.len(), |s| s.first_line),
+        ),
         sections,
         heading_less: false,
     }
@@ -473,13 +475,22 @@ fn page_of(norm: &NormText, offset: usize) -> Option<u32> {
 fn filter_unknown_numbered(hits: Vec<HeadingHit>) -> Vec<HeadingHit> {
     let mut out: Vec<HeadingHit> = Vec::new();
     let mut last_top: Option<u32> = None;
+    let mut last_letter: Option<char> = None;
     for hit in hits {
         let structural = hit.info.md_level.is_some() || hit.info.cue_level.is_some();
+        let letter = hit
+            .number
+            .as_deref()
+            .filter(|_| hit.info.lettered)
+            .and_then(|n| n.chars().next());
         if hit.matched.is_none() && !structural {
             let continues = match (hit.info.top_number, last_top, hit.info.number_depth) {
                 (Some(n), Some(last), 1) => n == last + 1 || n == last + 2,
                 (Some(n), Some(last), _) => n == last,
-                _ => false,
+                _ => match (letter, last_letter) {
+                    (Some(l), Some(prev)) => u32::from(l) == u32::from(prev) + 1,
+                    _ => false,
+                },
             };
             if !continues {
                 continue;
@@ -489,6 +500,9 @@ fn filter_unknown_numbered(hits: Vec<HeadingHit>) -> Vec<HeadingHit> {
             if let Some(n) = hit.info.top_number {
                 last_top = Some(n);
             }
+        }
+        if letter.is_some() {
+            last_letter = letter;
         }
         out.push(hit);
     }
@@ -514,7 +528,10 @@ fn filter_plain_in_numbered(hits: Vec<HeadingHit>) -> Vec<HeadingHit> {
                 || i.emphasis
                 || i.colon
                 || h.inline_body.is_some();
-            cue || h.matched.as_ref().is_some_and(|m| m.kind == MatchKind::Exact)
+            cue || h
+                .matched
+                .as_ref()
+                .is_some_and(|m| m.kind == MatchKind::Exact)
         })
         .collect()
 }
@@ -650,7 +667,10 @@ fn heading_less(norm: &NormText) -> Segmented {
     let preamble_end = sections.first().map_or(norm.text.len(), |s| s.span.start);
     Segmented {
         preamble: Span::new(0, preamble_end),
-        preamble_lines: (0, sections.first().map_or(norm.lines.len(), |s| s.first_line)),
+        preamble_lines: (
+            0,
+            sections.first().map_or(norm.lines.len(), |s| s.first_line),
+        ),
         sections,
         heading_less: true,
     }
@@ -705,7 +725,10 @@ mod tests {
         let n = norm("Rekisterin nimi: Asiakasrekisteri\n\nRekisterin suojauksen periaatteet\n\nA. Manuaalinen aineisto\n\nLukitut tilat.\n\nB. Jotain muuta\n\nSalasanat.\n");
         let seg = segment(&n);
         assert_eq!(seg.sections[0].fields, vec![FieldKey::RegisterName]);
-        assert_eq!(n.slice(seg.sections[0].body.start, seg.sections[0].body.end), "Asiakasrekisteri");
+        assert_eq!(
+            n.slice(seg.sections[0].body.start, seg.sections[0].body.end),
+            "Asiakasrekisteri"
+        );
         assert_eq!(seg.sections[2].level, 2);
         assert_eq!(seg.sections[3].fields, vec![FieldKey::Security]);
         assert!(seg.sections[3].inherited);
@@ -726,7 +749,9 @@ mod tests {
 
     #[test]
     fn prose_without_headings() {
-        let seg = segment(&norm("Otsikko\n\nEnsimmäinen kappale.\n\nToinen kappale.\n"));
+        let seg = segment(&norm(
+            "Otsikko\n\nEnsimmäinen kappale.\n\nToinen kappale.\n",
+        ));
         assert!(seg.heading_less);
         assert_eq!(seg.sections.len(), 2);
     }

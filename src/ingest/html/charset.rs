@@ -122,9 +122,8 @@ static XML_DECL: LazyLock<Regex> = LazyLock::new(|| {
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)([a-z][a-z-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#).unwrap()
 });
-static CHARSET_IN_CONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)charset\s*=\s*["']?([A-Za-z0-9._:-]+)"#).unwrap()
-});
+static CHARSET_IN_CONTENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)charset\s*=\s*["']?([A-Za-z0-9._:-]+)"#).unwrap());
 
 /// The encoding declared in the page's head, as the WHATWG prescan reads it
 /// (first declaration wins; UTF-16 labels mean UTF-8 in an ASCII-compatible file;
@@ -162,9 +161,7 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
                 return None;
             }
             let content = content?;
-            CHARSET_IN_CONTENT
-                .captures(&content)
-                .map(|c| c[1].to_vec())
+            CHARSET_IN_CONTENT.captures(&content).map(|c| c[1].to_vec())
         });
         if let Some(enc) = label.and_then(|l| Encoding::for_label(l.trim_ascii())) {
             return Some(fix_declared(enc));
@@ -196,12 +193,18 @@ mod tests {
 
     #[test]
     fn meta_charset_and_http_equiv() {
-        assert_eq!(prescan(b"<meta charset=\"ISO-8859-1\">"), Some(WINDOWS_1252));
+        assert_eq!(
+            prescan(b"<meta charset=\"ISO-8859-1\">"),
+            Some(WINDOWS_1252)
+        );
         assert_eq!(
             prescan(b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=utf-8'>"),
             Some(UTF_8)
         );
-        assert_eq!(prescan(b"<meta content=\"text/html; charset=utf-8\">"), None);
+        assert_eq!(
+            prescan(b"<meta content=\"text/html; charset=utf-8\">"),
+            None
+        );
         assert_eq!(prescan(b"<!-- <meta charset=latin1> --><p>x"), None);
         assert_eq!(prescan(b"<meta charset=utf-16le>"), Some(UTF_8));
     }

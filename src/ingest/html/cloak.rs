@@ -27,8 +27,9 @@ static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static TERM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(addy[0-9A-Za-z_]+)"#).unwrap());
+static TERM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(addy[0-9A-Za-z_]+)"#).unwrap()
+});
 
 /// Whether a text is a cloaking placeholder sentence ("…protected from spambots…",
 /// "…suojattu spamboteilta…", "…skyddas mot spambots…").
@@ -83,7 +84,10 @@ pub fn joomla4_address(first: &str, last: &str) -> Option<String> {
 /// The address of a `mailto:` URL: scheme, `?subject=…` and percent-escapes removed.
 pub fn mailto_address(href: &str) -> Option<String> {
     let href = href.trim();
-    let rest = href.get(..7)?.eq_ignore_ascii_case("mailto:").then(|| &href[7..])?;
+    let rest = href
+        .get(..7)?
+        .eq_ignore_ascii_case("mailto:")
+        .then(|| &href[7..])?;
     let rest = rest.split('?').next().unwrap_or("");
     let address = percent_decode(rest).trim().to_string();
     address.contains('@').then_some(address)
@@ -241,6 +245,9 @@ mod tests {
 
     #[test]
     fn entities() {
-        assert_eq!(decode_entities("a&#64;b&#x2E;fi &amp; &bogus; &"), "a@b.fi & &bogus; &");
+        assert_eq!(
+            decode_entities("a&#64;b&#x2E;fi &amp; &bogus; &"),
+            "a@b.fi & &bogus; &"
+        );
     }
 }

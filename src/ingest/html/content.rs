@@ -11,41 +11,112 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ego_tree::{NodeId, NodeRef, iter::Edge};
-use scraper::{Html, Node, node::Element};
+use ego_tree::{iter::Edge, NodeId, NodeRef};
+use scraper::{node::Element, Html, Node};
 
 /// Tags whose content is never rendered as text.
 const NON_VISUAL: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "title", "meta", "link", "iframe",
-    "object", "embed", "svg", "math", "canvas", "button", "input", "select", "textarea",
-    "option", "optgroup", "datalist", "audio", "video", "map", "img", "picture", "base",
+    "head", "script", "style", "noscript", "template", "title", "meta", "link", "iframe", "object",
+    "embed", "svg", "math", "canvas", "button", "input", "select", "textarea", "option",
+    "optgroup", "datalist", "audio", "video", "map", "img", "picture", "base",
 ];
 
 /// Class/id words that name page furniture exactly.
 const FURNITURE_WORDS: &[&str] = &[
-    "nav", "navbar", "navigation", "menu", "menubar", "mainmenu", "topmenu", "submenu",
-    "breadcrumb", "breadcrumbs", "crumbs", "sidebar", "footer", "header", "masthead", "banner",
-    "cookie", "cookies", "consent", "share", "sharing", "social", "search", "searchform",
-    "skip", "skiplink", "skiplinks", "toolbar", "pagination", "pager", "related", "widget",
-    "updated", "modified", "lastmodified", "byline", "logo", "print", "feedback", "newsletter",
-    "advert", "ads", "promo", "sitemap", "tags", "rating",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "menubar",
+    "mainmenu",
+    "topmenu",
+    "submenu",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumbs",
+    "sidebar",
+    "footer",
+    "header",
+    "masthead",
+    "banner",
+    "cookie",
+    "cookies",
+    "consent",
+    "share",
+    "sharing",
+    "social",
+    "search",
+    "searchform",
+    "skip",
+    "skiplink",
+    "skiplinks",
+    "toolbar",
+    "pagination",
+    "pager",
+    "related",
+    "widget",
+    "updated",
+    "modified",
+    "lastmodified",
+    "byline",
+    "logo",
+    "print",
+    "feedback",
+    "newsletter",
+    "advert",
+    "ads",
+    "promo",
+    "sitemap",
+    "tags",
+    "rating",
 ];
 /// Class/id word prefixes that name page furniture (`cookiebar`, `navigation-main`).
 const FURNITURE_PREFIXES: &[&str] = &[
-    "cookie", "consent", "breadcrumb", "navbar", "navig", "sidebar", "footer", "social",
-    "sharing", "searchbox", "searchform", "skiplink",
+    "cookie",
+    "consent",
+    "breadcrumb",
+    "navbar",
+    "navig",
+    "sidebar",
+    "footer",
+    "social",
+    "sharing",
+    "searchbox",
+    "searchform",
+    "skiplink",
 ];
 /// Class/id word suffixes (`mainnav`, `topmenu`, `sitefooter`).
 const FURNITURE_SUFFIXES: &[&str] = &["nav", "menu", "footer", "header", "sidebar", "crumbs"];
 /// Classes that hide an element visually.
 const HIDDEN_CLASSES: &[&str] = &[
-    "hidden", "hide", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
-    "element-invisible", "d-none", "invisible",
+    "hidden",
+    "hide",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "screen-reader-text",
+    "element-invisible",
+    "d-none",
+    "invisible",
 ];
 /// ARIA landmark roles of furniture.
-const FURNITURE_ROLES: &[&str] = &["navigation", "banner", "contentinfo", "complementary", "search"];
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+];
 /// Class/id words of elements that hold the page's own content.
-const CONTENT_WORDS: &[&str] = &["content", "maincontent", "main", "article", "post", "entry", "page"];
+const CONTENT_WORDS: &[&str] = &[
+    "content",
+    "maincontent",
+    "main",
+    "article",
+    "post",
+    "entry",
+    "page",
+];
 
 /// Why a subtree is not rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +160,8 @@ pub fn select(doc: &Html) -> Selection {
     // Pass 1: never-visual and hidden elements.
     for node in tree.root().descendants() {
         if let Node::Element(el) = node.value() {
-            if NON_VISUAL.contains(&el.name()) || (el.name() == "dialog" && el.attr("open").is_none())
+            if NON_VISUAL.contains(&el.name())
+                || (el.name() == "dialog" && el.attr("open").is_none())
             {
                 dropped.insert(node.id(), Drop::NonVisual);
             } else if is_hidden(el) {
@@ -196,7 +268,9 @@ fn is_furniture(node: NodeRef<'_, Node>, el: &Element) -> bool {
         return false;
     }
     let by_tag = matches!(el.name(), "nav" | "aside" | "footer" | "header");
-    let by_role = el.attr("role").is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
+    let by_role = el
+        .attr("role")
+        .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
     let words = words(el);
     let matched: Vec<&String> = words.iter().filter(|w| furniture_word(w)).collect();
     if el.name() == "form" {
@@ -221,21 +295,30 @@ fn is_furniture(node: NodeRef<'_, Node>, el: &Element) -> bool {
 fn furniture_word(w: &str) -> bool {
     FURNITURE_WORDS.contains(&w)
         || FURNITURE_PREFIXES.iter().any(|p| w.starts_with(p))
-        || FURNITURE_SUFFIXES.iter().any(|s| w.len() > s.len() && w.ends_with(s))
+        || FURNITURE_SUFFIXES
+            .iter()
+            .any(|s| w.len() > s.len() && w.ends_with(s))
 }
 
 fn is_search_form(node: NodeRef<'_, Node>, el: &Element) -> bool {
     let action = el.attr("action").unwrap_or("").to_lowercase();
-    if ["search", "haku", "hae", "sok"].iter().any(|k| action.contains(k)) {
+    if ["search", "haku", "hae", "sok"]
+        .iter()
+        .any(|k| action.contains(k))
+    {
         return true;
     }
     let mut text = 0;
     for d in node.descendants() {
         match d.value() {
             Node::Element(e) if e.name() == "input" => {
-                if e.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("search"))
+                if e.attr("type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("search"))
                     || e.attr("name").is_some_and(|n| {
-                        matches!(n.to_lowercase().as_str(), "q" | "s" | "query" | "search" | "haku")
+                        matches!(
+                            n.to_lowercase().as_str(),
+                            "q" | "s" | "query" | "search" | "haku"
+                        )
                     })
                 {
                     return true;
@@ -257,7 +340,10 @@ fn has_heading(node: NodeRef<'_, Node>) -> bool {
 fn inside_content(node: NodeRef<'_, Node>) -> bool {
     node.ancestors().any(|a| match a.value() {
         Node::Element(el) => {
-            is_content_landmark(&a) || words(el).iter().any(|w| CONTENT_WORDS.contains(&w.as_str()))
+            is_content_landmark(&a)
+                || words(el)
+                    .iter()
+                    .any(|w| CONTENT_WORDS.contains(&w.as_str()))
         }
         _ => false,
     })
@@ -277,7 +363,10 @@ pub fn heading_level(name: &str) -> Option<u8> {
 }
 
 /// Per-node text and link-text counts, bottom-up without recursion.
-fn compute_stats(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> HashMap<NodeId, Stats> {
+fn compute_stats(
+    root: NodeRef<'_, Node>,
+    dropped: &HashMap<NodeId, Drop>,
+) -> HashMap<NodeId, Stats> {
     let mut stats: HashMap<NodeId, Stats> = HashMap::new();
     let mut skip: Option<NodeId> = None;
     let mut link_depth = 0usize;
@@ -330,7 +419,11 @@ fn compute_stats(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> Ha
 
 /// Visible non-white-space characters under `root`, skipping dropped subtrees
 /// (hidden ones only when `skip_hidden`).
-fn visible_len(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>, skip_hidden: bool) -> usize {
+fn visible_len(
+    root: NodeRef<'_, Node>,
+    dropped: &HashMap<NodeId, Drop>,
+    skip_hidden: bool,
+) -> usize {
     let mut total = 0;
     let mut skip: Option<NodeId> = None;
     for edge in root.traverse() {
@@ -362,7 +455,11 @@ fn visible_len(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>, skip_hi
 /// `<main>` (or `role=main`) with the most text, else the `<article>`s' nearest
 /// common ancestor.
 fn landmark_root(body: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> Option<NodeId> {
-    let alive = |n: &NodeRef<'_, Node>| !n.ancestors().chain([*n]).any(|a| dropped.contains_key(&a.id()));
+    let alive = |n: &NodeRef<'_, Node>| {
+        !n.ancestors()
+            .chain([*n])
+            .any(|a| dropped.contains_key(&a.id()))
+    };
     let mains: Vec<NodeRef<'_, Node>> = body
         .descendants()
         .filter(|n| match n.value() {
@@ -371,10 +468,7 @@ fn landmark_root(body: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> Op
         })
         .filter(alive)
         .collect();
-    if let Some(best) = mains
-        .iter()
-        .max_by_key(|m| visible_len(**m, dropped, true))
-    {
+    if let Some(best) = mains.iter().max_by_key(|m| visible_len(**m, dropped, true)) {
         return Some(best.id());
     }
     let articles: Vec<NodeRef<'_, Node>> = body
@@ -451,7 +545,9 @@ mod tests {
             .descendants()
             .find(|n| matches!(n.value(), Node::Element(e) if e.name() == "div"))
             .unwrap();
-        let Node::Element(el) = node.value() else { unreachable!() };
+        let Node::Element(el) = node.value() else {
+            unreachable!()
+        };
         is_furniture(node, el)
     }
 

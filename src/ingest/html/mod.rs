@@ -5,10 +5,12 @@
 //! * [`content`]: the main content and the page furniture around it.
 //! * [`render`]: lines, paragraph breaks, headings, pseudo-headings, lists, tables.
 //! * [`cloak`]: `mailto:` links and Joomla's e-mail cloaking.
+//! * [`depth`]: flattening of absurdly deep nesting before parsing.
 
 pub mod charset;
 pub mod cloak;
 pub mod content;
+pub mod depth;
 pub mod render;
 
 use std::collections::HashSet;
@@ -26,7 +28,8 @@ use crate::model::{Format, Warning};
 /// Warnings: `encoding-guessed` (no BOM or declaration), `encoding-mismatch` (the
 /// declaration was wrong), `encoding-invalid` (bytes invalid in the encoding),
 /// `hidden-text-kept` (the notice sat in a hidden element), `email-hidden` (an address
-/// hidden by spam protection could not be recovered).
+/// hidden by spam protection could not be recovered), `html-too-deep` (nesting past
+/// [`depth::MAX_DEPTH`] was flattened).
 ///
 /// # Errors
 /// [`IngestError::NotText`] for binary data, [`IngestError::NoText`] when nothing
@@ -54,7 +57,9 @@ pub fn ingest_html(bytes: &[u8]) -> Result<Ingested, IngestError> {
             "encoding-mismatch",
             format!(
                 "the page declares {} but is not valid in it; decoded as {}",
-                decoded.declared.map_or("?".into(), |e| e.name().to_ascii_lowercase()),
+                decoded
+                    .declared
+                    .map_or("?".into(), |e| e.name().to_ascii_lowercase()),
                 decoded.label()
             ),
         )),
@@ -70,7 +75,17 @@ pub fn ingest_html(bytes: &[u8]) -> Result<Ingested, IngestError> {
         ));
     }
 
-    let doc = Html::parse_document(&decoded.text);
+    let capped = depth::cap_nesting(&decoded.text);
+    if capped.is_some() {
+        warnings.push(Warning::new(
+            "html-too-deep",
+            format!(
+                "elements nested deeper than {} levels were flattened",
+                depth::MAX_DEPTH
+            ),
+        ));
+    }
+    let doc = Html::parse_document(capped.as_deref().unwrap_or(&decoded.text));
     let cloaks = collect_cloaks(&doc);
     let selection = content::select(&doc);
     if selection.kept_hidden {
@@ -169,7 +184,9 @@ mod tests {
 
     #[test]
     fn fragment_keeps_everything_visible() {
-        let t = texts("<h2>1. Rekisterinpitäjä</h2><p>Yhdistys ry</p><script>x()</script><style>p{}</style>");
+        let t = texts(
+            "<h2>1. Rekisterinpitäjä</h2><p>Yhdistys ry</p><script>x()</script><style>p{}</style>",
+        );
         assert_eq!(t, ["1. Rekisterinpitäjä", "", "Yhdistys ry"]);
     }
 
@@ -188,7 +205,10 @@ mod tests {
     #[test]
     fn binary_and_empty() {
         assert!(matches!(ingest_html(b""), Err(IngestError::Empty)));
-        assert!(matches!(ingest_html(b"\x00\x01\x02PK"), Err(IngestError::NotText(_))));
+        assert!(matches!(
+            ingest_html(b"\x00\x01\x02PK"),
+            Err(IngestError::NotText(_))
+        ));
         assert!(matches!(
             ingest_html(b"<html><body> <script>x</script></body></html>"),
             Err(IngestError::NoText)

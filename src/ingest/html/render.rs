@@ -11,11 +11,11 @@
 
 use std::collections::HashMap;
 
-use ego_tree::{NodeId, NodeRef, iter::Edge};
-use scraper::{Node, node::Element};
+use ego_tree::{iter::Edge, NodeId, NodeRef};
+use scraper::{node::Element, Node};
 
 use super::cloak::{self, Cloaked};
-use super::content::{Drop, heading_level};
+use super::content::{heading_level, Drop};
 use crate::ingest::{LineCue, SourceLine};
 
 /// Addresses recovered from cloaking scripts.
@@ -82,7 +82,11 @@ struct Renderer<'a> {
 }
 
 /// Render the subtree at `root`, skipping `dropped` subtrees.
-pub fn render(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>, cloaks: &Cloaks) -> Rendered {
+pub fn render(
+    root: NodeRef<'_, Node>,
+    dropped: &HashMap<NodeId, Drop>,
+    cloaks: &Cloaks,
+) -> Rendered {
     let mut r = Renderer {
         dropped,
         cloaks,
@@ -179,8 +183,14 @@ impl Renderer<'_> {
             "pre" => self.pre_depth += 1,
             "ul" | "ol" | "menu" => {
                 let ordered = name == "ol";
-                let start = el.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
-                let kind = el.attr("type").and_then(|t| t.chars().next()).unwrap_or('1');
+                let start = el
+                    .attr("start")
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(1);
+                let kind = el
+                    .attr("type")
+                    .and_then(|t| t.chars().next())
+                    .unwrap_or('1');
                 self.lists.push(ListState {
                     ordered,
                     next: start,
@@ -320,7 +330,11 @@ impl Renderer<'_> {
 
     fn push_char(&mut self, c: char) {
         let line_empty = self.segs.iter().all(|s| s.text.is_empty());
-        let attrs = (self.emph > 0, self.headings.last().copied(), self.li_depth > 0);
+        let attrs = (
+            self.emph > 0,
+            self.headings.last().copied(),
+            self.li_depth > 0,
+        );
         let need_new = self
             .segs
             .last()
@@ -425,14 +439,21 @@ impl Renderer<'_> {
                 // Data tables hold no tables, so this recursion is one level deep.
                 let sub = render(cell, self.dropped, self.cloaks);
                 self.out.hidden_emails += sub.hidden_emails;
-                let lines: Vec<SourceLine> =
-                    sub.lines.into_iter().filter(|l| !l.text.is_empty()).collect();
+                let lines: Vec<SourceLine> = sub
+                    .lines
+                    .into_iter()
+                    .filter(|l| !l.text.is_empty())
+                    .collect();
                 if !lines.is_empty() {
                     cells.push((lines, el.name() == "th"));
                 }
             }
             let joined = |lines: &[SourceLine]| {
-                lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" ")
+                lines
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             self.end_line();
             match cells.as_slice() {
@@ -443,7 +464,10 @@ impl Renderer<'_> {
                     let sep = if label.ends_with(':') { " " } else { ": " };
                     for (i, line) in value.iter().enumerate() {
                         if i == 0 {
-                            self.push_line(&format!("{label}{sep}{}", line.text), LineCue::default());
+                            self.push_line(
+                                &format!("{label}{sep}{}", line.text),
+                                LineCue::default(),
+                            );
                         } else {
                             self.out.lines.push(line.clone());
                         }
@@ -451,7 +475,11 @@ impl Renderer<'_> {
                 }
                 _ => {
                     let all_th = cells.iter().all(|c| c.1);
-                    let text = cells.iter().map(|c| joined(&c.0)).collect::<Vec<_>>().join(" | ");
+                    let text = cells
+                        .iter()
+                        .map(|c| joined(&c.0))
+                        .collect::<Vec<_>>()
+                        .join(" | ");
                     self.push_line(
                         &text,
                         LineCue {
@@ -504,9 +532,14 @@ fn is_emphasis(node: NodeRef<'_, Node>, el: &Element) -> bool {
     if let Some(style) = el.attr("style") {
         let style: String = style.chars().filter(|c| !c.is_whitespace()).collect();
         let style = style.to_ascii_lowercase();
-        if ["font-weight:bold", "font-weight:700", "font-weight:800", "font-weight:900"]
-            .iter()
-            .any(|s| style.contains(s))
+        if [
+            "font-weight:bold",
+            "font-weight:700",
+            "font-weight:800",
+            "font-weight:900",
+        ]
+        .iter()
+        .any(|s| style.contains(s))
         {
             return true;
         }
@@ -559,7 +592,11 @@ fn marker(n: i64, kind: char) -> String {
         }
         'i' | 'I' if (1..4000).contains(&n) => {
             let roman = to_roman(n as u32);
-            if kind == 'i' { roman.to_lowercase() } else { roman }
+            if kind == 'i' {
+                roman.to_lowercase()
+            } else {
+                roman
+            }
         }
         _ => n.to_string(),
     }
@@ -616,7 +653,9 @@ mod tests {
 
     #[test]
     fn strong_label_is_split() {
-        let l = lines("<p><strong>Rekisterin nimi:</strong><br>Asiakasrekisteri</p><p><b>Nimi</b>: Matti</p>");
+        let l = lines(
+            "<p><strong>Rekisterin nimi:</strong><br>Asiakasrekisteri</p><p><b>Nimi</b>: Matti</p>",
+        );
         assert_eq!(l[0].0, "Rekisterin nimi:");
         assert!(l[0].1.emphasis);
         assert_eq!(l[1].0, "Asiakasrekisteri");
@@ -634,7 +673,17 @@ mod tests {
     fn ordered_lists_keep_numbers() {
         let l = lines("<ol><li>Rekisterinpitäjä</li><li>Yhteyshenkilö</li></ol><ol type=A start=3><li>x</li></ol><ul><li>y</li></ul>");
         let t: Vec<&str> = l.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(t, ["1. Rekisterinpitäjä", "2. Yhteyshenkilö", "", "C. x", "", "y"]);
+        assert_eq!(
+            t,
+            [
+                "1. Rekisterinpitäjä",
+                "2. Yhteyshenkilö",
+                "",
+                "C. x",
+                "",
+                "y"
+            ]
+        );
         assert!(l[0].1.list_item && l[5].1.list_item);
     }
 
@@ -647,7 +696,9 @@ mod tests {
     #[test]
     fn mailto() {
         assert_eq!(
-            texts(r#"<p><a href="mailto:tietosuoja@hel.fi">Lähetä sähköpostia</a>. <a href="mailto:a@b.fi">a@b.fi</a></p>"#),
+            texts(
+                r#"<p><a href="mailto:tietosuoja@hel.fi">Lähetä sähköpostia</a>. <a href="mailto:a@b.fi">a@b.fi</a></p>"#
+            ),
             ["Lähetä sähköpostia (tietosuoja@hel.fi). a@b.fi"]
         );
     }
