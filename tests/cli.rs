@@ -22,11 +22,16 @@ fn extract_writes_one_result_per_document_in_the_input_layout() {
         .arg(samples())
         .assert()
         .success()
-        .stderr(contains("seeds/002_3663ef54c83f74ee.txt: tietosuojaseloste"));
+        .stderr(contains(
+            "seeds/002_3663ef54c83f74ee.txt: tietosuojaseloste",
+        ));
     let result = out.path().join("seeds/002_3663ef54c83f74ee.txt.json");
     let value: serde_json::Value = serde_json::from_slice(&std::fs::read(result).unwrap()).unwrap();
     assert_eq!(value["source"]["path"], "seeds/002_3663ef54c83f74ee.txt");
-    assert!(out.path().join("seeds/002_3663ef54c83f74ee.txt.norm.txt").exists());
+    assert!(out
+        .path()
+        .join("seeds/002_3663ef54c83f74ee.txt.norm.txt")
+        .exists());
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("run.json")).unwrap()).unwrap();
     assert!(run["documents"].as_array().unwrap().len() >= 17);
@@ -52,7 +57,11 @@ fn bad_files_fail_alone_with_a_named_cause() {
     let binary: Vec<u8> = (0..4096u32).map(|i| (i * 31 % 256) as u8).collect();
     std::fs::write(dir.join("b_binary.txt"), binary).unwrap();
     std::fs::write(dir.join("c_one_line.txt"), vec![b'a'; 3 << 20]).unwrap();
-    std::fs::copy(samples().join("seeds/003_16ba26a6995fb9ba.txt"), dir.join("d_good.txt")).unwrap();
+    std::fs::copy(
+        samples().join("seeds/003_16ba26a6995fb9ba.txt"),
+        dir.join("d_good.txt"),
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     seloste()
         .args(["extract", "-o"])
@@ -62,7 +71,9 @@ fn bad_files_fail_alone_with_a_named_cause() {
         .code(1)
         .stderr(contains("a_empty.txt: error: the file is empty"))
         .stderr(contains("b_binary.txt: error: not a text document"))
-        .stderr(contains("c_one_line.txt: error: not a text document: a line of"))
+        .stderr(contains(
+            "c_one_line.txt: error: not a text document: a line of",
+        ))
         .stderr(contains("d_good.txt: tietosuojaseloste"));
     assert!(out.path().join("d_good.txt.json").exists());
     assert!(!out.path().join("a_empty.txt.json").exists());
@@ -81,7 +92,15 @@ fn output_is_identical_whatever_the_thread_count() {
     let many = tempfile::tempdir().unwrap();
     for (dir, jobs) in [(&one, "1"), (&many, "4")] {
         seloste()
-            .args(["extract", "-q", "--today", "2026-11-22", "--jobs", jobs, "-o"])
+            .args([
+                "extract",
+                "-q",
+                "--today",
+                "2026-11-22",
+                "--jobs",
+                jobs,
+                "-o",
+            ])
             .arg(dir.path())
             .arg(samples())
             .assert()
@@ -93,7 +112,11 @@ fn output_is_identical_whatever_the_thread_count() {
             let rel = entry.path().strip_prefix(one.path()).unwrap();
             let a = std::fs::read(entry.path()).unwrap();
             let b = std::fs::read(many.path().join(rel)).unwrap();
-            assert!(a == b, "{} differs between --jobs 1 and --jobs 4", rel.display());
+            assert!(
+                a == b,
+                "{} differs between --jobs 1 and --jobs 4",
+                rel.display()
+            );
         }
     }
 }
@@ -115,10 +138,28 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn schema_is_json_schema_for_the_result() {
-    let out = seloste().arg("schema").assert().success().get_output().stdout.clone();
+    let out = seloste()
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let schema: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(schema["title"], "NoticeResult");
-    for key in ["schema_version", "source", "language", "title", "kind", "dates", "fields", "sections", "gaps", "conflicts", "warnings"] {
+    for key in [
+        "schema_version",
+        "source",
+        "language",
+        "title",
+        "kind",
+        "dates",
+        "fields",
+        "sections",
+        "gaps",
+        "conflicts",
+        "warnings",
+    ] {
         assert!(schema["properties"].get(key).is_some(), "{key}");
     }
 }

@@ -30,7 +30,11 @@ fn samples_match_golden_files() {
     let bless = std::env::var_os("SELOSTE_BLESS").is_some();
     let (docs, problems) = collect_inputs(&[samples]);
     assert!(problems.is_empty(), "{problems:?}");
-    assert!(docs.len() >= 17, "expected the bundled samples, found {}", docs.len());
+    assert!(
+        docs.len() >= 17,
+        "expected the bundled samples, found {}",
+        docs.len()
+    );
     let mut failures = Vec::new();
     for doc in &docs {
         let bytes = std::fs::read(&doc.path).unwrap();
@@ -48,14 +52,23 @@ fn samples_match_golden_files() {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else {
-            failures.push(format!("{}: no golden file {}", doc.relative, path.display()));
+            failures.push(format!(
+                "{}: no golden file {}",
+                doc.relative,
+                path.display()
+            ));
             continue;
         };
         let expected: serde_json::Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
         let diffs = diff_values(&expected, &actual, &[]);
         if !diffs.is_empty() {
-            failures.push(format!("{} differs from {}:\n{}", doc.relative, rel(&path), render(&diffs)));
+            failures.push(format!(
+                "{} differs from {}:\n{}",
+                doc.relative,
+                rel(&path),
+                render(&diffs)
+            ));
         }
     }
     assert!(
@@ -81,7 +94,10 @@ fn golden_files_follow_the_published_schema() {
         if entry.path().extension().is_some_and(|e| e == "json") {
             let value: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
-            let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| e.to_string())
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
             count += 1;
         }
@@ -97,7 +113,11 @@ fn spans_point_into_the_normalised_text() {
         let x = extract(&doc.relative, &bytes, &options()).unwrap();
         let text = &x.norm.text;
         for s in &x.result.sections {
-            assert!(s.span.start <= s.span.end && s.span.end <= text.len(), "{}", doc.relative);
+            assert!(
+                s.span.start <= s.span.end && s.span.end <= text.len(),
+                "{}",
+                doc.relative
+            );
             assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
         }
         for f in x.result.fields.values() {
@@ -108,7 +128,11 @@ fn spans_point_into_the_normalised_text() {
         }
         for c in &x.result.conflicts {
             for e in &c.evidence {
-                assert!(e.end <= text.len() && text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+                assert!(
+                    e.end <= text.len()
+                        && text.is_char_boundary(e.start)
+                        && text.is_char_boundary(e.end)
+                );
             }
         }
     }
