@@ -191,6 +191,11 @@ fn stem_similarity(a: &str, b: &str) -> f64 {
     {
         return 0.9;
     }
+    // The edit distance is at least the length difference: skip hopeless pairs.
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) * 4 > la.max(lb) {
+        return 0.0;
+    }
     let sim = strsim::normalized_damerau_levenshtein(a, b);
     if sim >= 0.75 && min_len >= 4 {
         sim
@@ -303,7 +308,12 @@ impl Dictionary {
                 let dice = soft_dice(stems, &entry.stems);
                 // Whole-key similarity catches OCR damage spread over the words, but on
                 // long keys it forgives a different key word: only a near match counts.
-                let whole = strsim::normalized_damerau_levenshtein(key, &entry.key);
+                let (lk, le) = (key.chars().count(), entry.key.chars().count());
+                let whole = if lk.abs_diff(le) * 100 > lk.max(le) * 7 {
+                    0.0
+                } else {
+                    strsim::normalized_damerau_levenshtein(key, &entry.key)
+                };
                 let score = if whole >= 0.93 { dice.max(whole) } else { dice };
                 score.min(0.99)
             };
