@@ -184,7 +184,9 @@ fn stem_similarity(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     let min_len = a.chars().count().min(b.chars().count());
+    let max_len = a.chars().count().max(b.chars().count());
     if min_len >= 6
+        && min_len * 10 >= max_len * 7
         && !GENERIC_STEMS.contains(&a)
         && !GENERIC_STEMS.contains(&b)
         && (a.starts_with(b) || b.starts_with(a))
@@ -384,9 +386,9 @@ impl Dictionary {
                         parts
                             .iter()
                             .position(|p| {
-                                self.best_entry(p)
-                                    .is_some_and(|(e, s)| s >= FUZZY_THRESHOLD && e.fields.contains(f))
-                                    || self.keyword_fields(p).first() == Some(f)
+                                self.best_entry(p).is_some_and(|(e, s)| {
+                                    s >= FUZZY_THRESHOLD && e.fields.contains(f)
+                                }) || self.keyword_fields(p).first() == Some(f)
                             })
                             .unwrap_or(usize::MAX)
                     };
@@ -453,12 +455,22 @@ impl Dictionary {
 /// A notice's own title ("Rekisteri- ja tietosuojaseloste", "Registerbeskrivning") is
 /// never a section heading.
 fn is_document_title(key: &str) -> bool {
-    key.split(' ').any(|w| {
-        w.ends_with("seloste")
-            || w.ends_with("selosteet")
-            || w.ends_with("beskrivning")
-            || w == "tietosuojailmoitus"
-    }) || key.contains("privacy notice")
+    const TOPICS: &[&str] = &[
+        "tietosuoja",
+        "yksityisyydensuoja",
+        "dataskydd",
+        "integritetsskydd",
+        "privacy",
+        "data protection",
+    ];
+    TOPICS.contains(&key)
+        || key.split(' ').any(|w| {
+            w.ends_with("seloste")
+                || w.ends_with("selosteet")
+                || w.ends_with("beskrivning")
+                || w == "tietosuojailmoitus"
+        })
+        || key.contains("privacy notice")
         || key.contains("privacy policy")
         || key.contains("data protection statement")
 }

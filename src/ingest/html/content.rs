@@ -311,25 +311,24 @@ fn is_search_form(node: NodeRef<'_, Node>, el: &Element) -> bool {
     let mut text = 0;
     for d in node.descendants() {
         match d.value() {
-            Node::Element(e) if e.name() == "input" => {
-                if e.attr("type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("search"))
-                    || e.attr("name").is_some_and(|n| {
-                        matches!(
-                            n.to_lowercase().as_str(),
-                            "q" | "s" | "query" | "search" | "haku"
-                        )
-                    })
-                {
-                    return true;
-                }
-            }
+            Node::Element(e) if e.name() == "input" && is_search_input(e) => return true,
             Node::Text(t) => text += t.chars().filter(|c| !c.is_whitespace()).count(),
             _ => {}
         }
     }
     // A form that is nothing but controls.
     text < 40
+}
+
+fn is_search_input(e: &Element) -> bool {
+    e.attr("type")
+        .is_some_and(|t| t.eq_ignore_ascii_case("search"))
+        || e.attr("name").is_some_and(|n| {
+            matches!(
+                n.to_lowercase().as_str(),
+                "q" | "s" | "query" | "search" | "haku"
+            )
+        })
 }
 
 fn has_heading(node: NodeRef<'_, Node>) -> bool {

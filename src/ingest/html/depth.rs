@@ -14,17 +14,50 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 512;
 
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr", "keygen",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen",
 ];
 const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
 ];
 /// Start tags that close an open `<p>`.
 const CLOSES_P: &[&str] = &[
-    "address", "article", "aside", "blockquote", "div", "dl", "fieldset", "footer", "form", "h1",
-    "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre", "section",
-    "table", "ul", "li", "dd", "dt",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "div",
+    "dl",
+    "fieldset",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "li",
+    "dd",
+    "dt",
 ];
 
 /// The markup with elements past [`MAX_DEPTH`] flattened, or `None` when the page
@@ -155,7 +188,9 @@ fn close_implied(stack: &mut Stack, name: &str) {
     if CLOSES_P.contains(&name) {
         stack.pop_to(
             &["p"],
-            &["table", "td", "th", "caption", "button", "object", "template", "html"],
+            &[
+                "table", "td", "th", "caption", "button", "object", "template", "html",
+            ],
         );
     }
     match name {
@@ -215,7 +250,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_flattened() {
-        let page = format!("{}text{}", "<div class=\"a>b\">".repeat(10), "</div>".repeat(10));
+        let page = format!(
+            "{}text{}",
+            "<div class=\"a>b\">".repeat(10),
+            "</div>".repeat(10)
+        );
         let capped = cap_nesting_at(&page, 4).unwrap();
         assert_eq!(capped.matches("<div").count(), 4);
         assert_eq!(capped.matches("</div>").count(), 4);

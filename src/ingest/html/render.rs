@@ -121,11 +121,7 @@ impl Renderer<'_> {
                     }
                     match node.value() {
                         Node::Text(t) => self.text(t),
-                        Node::Element(el) => {
-                            if self.open(node, el) {
-                                skip = Some(node.id());
-                            }
-                        }
+                        Node::Element(el) => skip = self.open(node, el).then_some(node.id()),
                         _ => {}
                     }
                 }
