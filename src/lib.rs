@@ -13,7 +13,24 @@
 //! | output | [`output`] | result | JSON files, run record |
 //! | diff | [`diff`] | two results | field-level differences |
 //!
-//! [`pipeline::extract`] runs the stages for one document.
+//! [`pipeline::extract`] runs the stages for one document:
+//!
+//! ```
+//! use seloste::model::{FieldKey, NoticeKind};
+//! use seloste::pipeline::{extract, Options};
+//!
+//! let notice = "Asiakasrekisteri\n\nRekisterinpitäjä\n\nUtajärven kunta, kirjaamo(at)utajarvi.fi\n\n\
+//!               Tietojen siirto EU:n tai ETA:n ulkopuolelle\n\nTietoja ei siirretä.\n";
+//! let options = Options { today: "2026-11-22".into(), ..Options::default() };
+//! let result = extract("notice.txt", notice.as_bytes(), &options).unwrap().result;
+//! assert_eq!(result.kind, NoticeKind::Tietosuojaseloste);
+//! assert_eq!(result.title.as_deref(), Some("Asiakasrekisteri"));
+//! let controller = &result.fields[&FieldKey::Controller];
+//! assert_eq!(controller.values.emails, ["kirjaamo@utajarvi.fi"]);
+//! assert_eq!(result.fields[&FieldKey::Transfers].values.outside_eea, Some(false));
+//! // A municipality without a data protection officer: an error-level gap.
+//! assert!(result.gaps.iter().any(|g| g.rule == "gdpr-13-1-b"));
+//! ```
 
 pub mod check;
 pub mod cli;
