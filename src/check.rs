@@ -42,7 +42,7 @@ pub fn is_public_body(norm: &NormText, mapped: &Mapped) -> bool {
             format!(
                 "{} {}",
                 mapped.title.clone().unwrap_or_default(),
-                &norm.text[..end]
+                &norm.text[mapped.range.start..end]
             )
         });
     PUBLIC_BODY.is_match(&text)
@@ -92,7 +92,7 @@ fn gap(field: FieldKey, rule: &str, severity: Severity, message: String) -> Gap 
 
 /// All gaps of a mapped notice.
 pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
-    let text = &norm.text;
+    let text = &norm.text[mapped.range.start..mapped.range.end];
     let mut out = Vec::new();
     let general = mapped.kind == NoticeKind::GeneralStatement;
     let suffix = if general {
@@ -253,7 +253,8 @@ pub fn conflicts(norm: &NormText, mapped: &Mapped, today: &str) -> Vec<Conflict>
     transfer_contradiction(norm, mapped, &mut out);
     disclosure_contradiction(norm, mapped, &mut out);
     repealed_laws(norm, mapped, &mut out);
-    if consent_basis(mapped) && !values::rights(&norm.text).contains(&Right::WithdrawConsent) {
+    let notice = &norm.text[mapped.range.start..mapped.range.end];
+    if consent_basis(mapped) && !values::rights(notice).contains(&Right::WithdrawConsent) {
         out.push(Conflict {
             rule: "consent-without-withdrawal".into(),
             severity: Severity::Error,
@@ -371,8 +372,7 @@ fn disclosure_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conf
 fn repealed_laws(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>) {
     use crate::laws::{by_number, LawStatus};
     let mut seen = Vec::new();
-    for (i, line) in norm.text.split('\n').enumerate() {
-        let _ = i;
+    for line in norm.text[mapped.range.start..mapped.range.end].split('\n') {
         for c in values::citations(line) {
             let Some(number) = c.number.clone() else {
                 continue;

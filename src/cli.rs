@@ -128,16 +128,15 @@ fn process_one(doc: &InputDoc, args: &ExtractArgs, options: &Options) -> Documen
             );
         }
     };
-    let json = output::to_json(&extraction.result);
-    if let Err(e) = output::write_atomic(
-        &output::result_path(&args.out, &doc.relative),
-        json.as_bytes(),
-    ) {
-        return DocumentRecord::failed(
-            &doc.relative,
-            Some(sha),
-            format!("cannot write the result: {e}"),
-        );
+    let paths = output::result_paths(&args.out, &doc.relative, extraction.results.len());
+    for (result, path) in extraction.results.iter().zip(&paths) {
+        if let Err(e) = output::write_atomic(path, output::to_json(result).as_bytes()) {
+            return DocumentRecord::failed(
+                &doc.relative,
+                Some(sha),
+                format!("cannot write the result: {e}"),
+            );
+        }
     }
     if args.emit_text {
         let path = output::norm_text_path(&args.out, &doc.relative);
@@ -149,7 +148,7 @@ fn process_one(doc: &InputDoc, args: &ExtractArgs, options: &Options) -> Documen
             );
         }
     }
-    DocumentRecord::ok(&doc.relative, &extraction.result)
+    DocumentRecord::ok(&doc.relative, &extraction.results)
 }
 
 fn validate_today(today: &str) -> Result<(), String> {

@@ -22,7 +22,7 @@
 //! let notice = "Asiakasrekisteri\n\nRekisterinpitäjä\n\nUtajärven kunta, kirjaamo(at)utajarvi.fi\n\n\
 //!               Tietojen siirto EU:n tai ETA:n ulkopuolelle\n\nTietoja ei siirretä.\n";
 //! let options = Options { today: "2026-11-22".into(), ..Options::default() };
-//! let result = extract("notice.txt", notice.as_bytes(), &options).unwrap().result;
+//! let result = extract("notice.txt", notice.as_bytes(), &options).unwrap().results.remove(0);
 //! assert_eq!(result.kind, NoticeKind::Tietosuojaseloste);
 //! assert_eq!(result.title.as_deref(), Some("Asiakasrekisteri"));
 //! let controller = &result.fields[&FieldKey::Controller];

@@ -23,6 +23,8 @@ use crate::values;
 /// What the mapper produces.
 #[derive(Debug, Clone)]
 pub struct Mapped {
+    /// The notice's bytes in the normalised text.
+    pub range: Span,
     /// The notice's title line.
     pub title: Option<String>,
     /// Kind of notice.
@@ -144,12 +146,15 @@ fn is_metadata_line(line: &str) -> bool {
     words <= 8 && (DRAFTED_WORDS.is_match(line) || UPDATED_WORDS.is_match(line) || words <= 2)
 }
 
-/// Drafted and updated dates from the labelled dates anywhere in the text.
-fn metadata_dates(norm: &NormText) -> (Dates, Vec<Span>) {
+/// Drafted and updated dates from the labelled dates anywhere in the notice.
+fn metadata_dates(norm: &NormText, range: Span) -> (Dates, Vec<Span>) {
     let mut dates = Dates::default();
     let mut spans = Vec::new();
     let text = &norm.text;
-    for (start, end, iso) in find_dates(text) {
+    let dates_found = find_dates(&text[range.start..range.end])
+        .into_iter()
+        .map(|(a, b, iso)| (a + range.start, b + range.start, iso));
+    for (start, end, iso) in dates_found {
         // The words just before the date (same line, up to 60 bytes) say what it is.
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let mut ctx_start = start.saturating_sub(60).max(line_start);
@@ -574,7 +579,8 @@ fn decide_kind(norm: &NormText, seg: &Segmented, dates: &Dates) -> NoticeKind {
         return NoticeKind::GeneralStatement;
     }
     let preamble = norm.slice(seg.preamble.start, seg.preamble.end);
-    let gdpr_all = GDPR_MARKERS.find_iter(&norm.text).count();
+    let notice = norm.slice(seg.range.start, seg.range.end);
+    let gdpr_all = GDPR_MARKERS.find_iter(notice).count();
     let pda_head = PDA_MARKERS.is_match(preamble);
     let latest = dates.updated.as_deref().or(dates.drafted.as_deref());
     let before_gdpr = latest.is_some_and(|d| d < "2018-05-25");
@@ -586,7 +592,7 @@ fn decide_kind(norm: &NormText, seg: &Segmented, dates: &Dates) -> NoticeKind {
     if pda_head && !gdpr_head && !after_gdpr {
         return NoticeKind::Rekisteriseloste;
     }
-    if gdpr_all == 0 && PDA_MARKERS.is_match(&norm.text) && !after_gdpr {
+    if gdpr_all == 0 && PDA_MARKERS.is_match(notice) && !after_gdpr {
         return NoticeKind::Rekisteriseloste;
     }
     NoticeKind::Tietosuojaseloste
@@ -729,7 +735,7 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
             },
         );
     }
-    let (dates, date_spans) = metadata_dates(norm);
+    let (dates, date_spans) = metadata_dates(norm, seg.range);
     let title = if seg.heading_less {
         let (from, to) = seg.preamble_lines;
         (from..to)
@@ -749,9 +755,10 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
         .iter()
         .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
         .map(|(l, _)| *l)
-        .or_else(|| detect_language(&norm.text))
+        .or_else(|| detect_language(norm.slice(seg.range.start, seg.range.end)))
         .unwrap_or(Language::Fi);
     Mapped {
+        range: seg.range,
         title,
         kind,
         language,

@@ -229,6 +229,20 @@ pub struct Source {
     /// Number of pages (PDF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
+    /// Which notice of the document this is, when one document holds several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeIndex>,
+}
+
+/// The place of a notice in a document that holds several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NoticeIndex {
+    /// 1-based number of this notice.
+    pub index: usize,
+    /// How many notices the document holds.
+    pub count: usize,
+    /// The notice's bytes in the normalised text.
+    pub span: Span,
 }
 
 /// ISO dates from the notice's metadata lines.

@@ -108,6 +108,18 @@ pub fn result_path(out: &Path, relative: &str) -> PathBuf {
     out.join(format!("{relative}.json"))
 }
 
+/// Where the results of a document go: `OUT/<relative>.json` for a document with one
+/// notice; `OUT/<relative>#1.json`, `#2`, ... when it holds several.
+pub fn result_paths(out: &Path, relative: &str, notices: usize) -> Vec<PathBuf> {
+    if notices <= 1 {
+        vec![result_path(out, relative)]
+    } else {
+        (1..=notices)
+            .map(|k| out.join(format!("{relative}#{k}.json")))
+            .collect()
+    }
+}
+
 /// Where a document's normalised text goes: `OUT/<relative>.norm.txt`.
 pub fn norm_text_path(out: &Path, relative: &str) -> PathBuf {
     out.join(format!("{relative}.norm.txt"))
@@ -181,7 +193,9 @@ pub struct DocumentRecord {
     /// Kind of notice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// Number of fields found.
+    /// Number of notices the document holds (usually 1).
+    pub notices: usize,
+    /// Number of fields found (over all its notices).
     pub fields: usize,
     /// Gaps by severity.
     pub gaps: SeverityCounts,
@@ -191,27 +205,31 @@ pub struct DocumentRecord {
 
 impl DocumentRecord {
     /// The record of a successful extraction.
-    pub fn ok(path: &str, result: &NoticeResult) -> Self {
+    pub fn ok(path: &str, results: &[NoticeResult]) -> Self {
         let mut gaps = SeverityCounts::default();
-        for g in &result.gaps {
-            gaps.add(g.severity);
-        }
         let mut conflicts = SeverityCounts::default();
-        for c in &result.conflicts {
-            conflicts.add(c.severity);
+        for result in results {
+            for g in &result.gaps {
+                gaps.add(g.severity);
+            }
+            for c in &result.conflicts {
+                conflicts.add(c.severity);
+            }
         }
+        let first = &results[0];
         DocumentRecord {
             path: path.to_string(),
-            sha256: Some(result.source.sha256.clone()),
+            sha256: Some(first.source.sha256.clone()),
             status: Status::Ok,
             error: None,
             kind: Some(
-                serde_json::to_value(result.kind)
+                serde_json::to_value(first.kind)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
             ),
-            fields: result.fields.len(),
+            notices: results.len(),
+            fields: results.iter().map(|r| r.fields.len()).sum(),
             gaps,
             conflicts,
         }
@@ -225,6 +243,7 @@ impl DocumentRecord {
             status: Status::Error,
             error: Some(error),
             kind: None,
+            notices: 0,
             fields: 0,
             gaps: SeverityCounts::default(),
             conflicts: SeverityCounts::default(),

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::ingest::{self, IngestError};
-use crate::model::{NoticeResult, Source, SCHEMA_VERSION};
+use crate::model::{NoticeIndex, NoticeResult, Source, SCHEMA_VERSION};
 use crate::normalise::{self, NormText};
 use crate::{check, map, segment};
 
@@ -25,13 +25,21 @@ impl Default for Options {
     }
 }
 
-/// A document's result and the normalised text its spans point into.
+/// A document's results (one per notice it holds, usually one) and the normalised
+/// text their spans point into.
 #[derive(Debug, Clone)]
 pub struct Extraction {
-    /// The result.
-    pub result: NoticeResult,
+    /// One result per notice, in document order; never empty.
+    pub results: Vec<NoticeResult>,
     /// The normalised text.
     pub norm: NormText,
+}
+
+impl Extraction {
+    /// The first (usually the only) notice.
+    pub fn first(&self) -> &NoticeResult {
+        &self.results[0]
+    }
 }
 
 /// SHA-256 of bytes as lowercase hex.
@@ -57,29 +65,40 @@ pub fn extract(path: &str, bytes: &[u8], options: &Options) -> Result<Extraction
         return Err(IngestError::NoText);
     }
     let segmented = segment::segment(&norm);
-    let mapped = map::map(&norm, &segmented);
-    let gaps = check::gaps(&norm, &mapped);
-    let conflicts = check::conflicts(&norm, &mapped, &options.today);
-    warnings.extend(mapped.warnings.iter().cloned());
-    let result = NoticeResult {
-        schema_version: SCHEMA_VERSION.to_string(),
-        source: Source {
-            path: path.to_string(),
-            format,
-            sha256: sha256_hex(bytes),
-            bytes: bytes.len() as u64,
-            encoding: ingested.encoding.clone(),
-            pages: ingested.pages,
-        },
-        language: mapped.language,
-        title: mapped.title,
-        kind: mapped.kind,
-        dates: mapped.dates,
-        fields: mapped.fields,
-        sections: mapped.sections,
-        gaps,
-        conflicts,
-        warnings,
-    };
-    Ok(Extraction { result, norm })
+    let notices = segment::split_notices(&norm, &segmented);
+    let count = notices.len();
+    let mut results = Vec::with_capacity(count);
+    for (index, notice) in notices.iter().enumerate() {
+        let mapped = map::map(&norm, notice);
+        let gaps = check::gaps(&norm, &mapped);
+        let conflicts = check::conflicts(&norm, &mapped, &options.today);
+        let mut notice_warnings = warnings.clone();
+        notice_warnings.extend(mapped.warnings.iter().cloned());
+        results.push(NoticeResult {
+            schema_version: SCHEMA_VERSION.to_string(),
+            source: Source {
+                path: path.to_string(),
+                format,
+                sha256: sha256_hex(bytes),
+                bytes: bytes.len() as u64,
+                encoding: ingested.encoding.clone(),
+                pages: ingested.pages,
+                notice: (count > 1).then_some(NoticeIndex {
+                    index: index + 1,
+                    count,
+                    span: notice.range,
+                }),
+            },
+            language: mapped.language,
+            title: mapped.title,
+            kind: mapped.kind,
+            dates: mapped.dates,
+            fields: mapped.fields,
+            sections: mapped.sections,
+            gaps,
+            conflicts,
+            warnings: notice_warnings,
+        });
+    }
+    Ok(Extraction { results, norm })
 }

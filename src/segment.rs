@@ -41,6 +41,9 @@ pub struct SectionDraft {
     pub score: f64,
     /// True when the fields come from the parent section (an unknown subheading).
     pub inherited: bool,
+    /// The level the format gives the heading (Markdown `#` count, HTML `h1`..`h6`,
+    /// PDF size rank), if any.
+    pub layout_level: Option<u8>,
     /// The whole section, heading included, up to the next section.
     pub span: Span,
     /// The body: from after the heading to the end of the section's content.
@@ -52,9 +55,12 @@ pub struct SectionDraft {
     pub body_lines: (usize, usize),
 }
 
-/// The segmenter's result.
+/// The segmenter's result: one notice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segmented {
+    /// The notice's bytes in the normalised text (the whole text unless the document
+    /// holds several notices).
+    pub range: Span,
     /// Bytes before the first section.
     pub preamble: Span,
     /// Lines of the preamble.
@@ -323,7 +329,8 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
                 continue;
             }
             if let Some(m) = dict.match_heading(&head) {
-                if m.kind == MatchKind::Exact {
+                let named_value = m.fields.iter().all(|f| NAMED_FIELDS.contains(f));
+                if m.kind == MatchKind::Exact && named_value {
                     let rel = label_text
                         .find(rest_first)
                         .expect("word comes from the text");
@@ -364,6 +371,16 @@ fn is_weak(hit: &HeadingHit) -> bool {
     !structural && info.number.is_none() && !exact && !info.colon
 }
 
+/// A heading the dictionary does not confirm, or confirms only by a keyword: right
+/// after another heading it is that heading's value even when the page marks it up
+/// as a heading (some converters make every short line a heading).
+fn is_unconfirmed(hit: &HeadingHit) -> bool {
+    hit.matched
+        .as_ref()
+        .is_none_or(|m| m.score < crate::dictionary::FUZZY_THRESHOLD)
+        && hit.info.number.is_none()
+}
+
 /// Cut the normalised text into sections.
 pub fn segment(norm: &NormText) -> Segmented {
     let infos: Vec<Option<LineInfo>> = (0..norm.lines.len())
@@ -381,7 +398,7 @@ pub fn segment(norm: &NormText) -> Segmented {
             continue;
         }
         match heading_at(norm, i, &infos) {
-            Some(hit) if !(awaiting_body && is_weak(&hit)) => {
+            Some(hit) if !(awaiting_body && (is_weak(&hit) || is_unconfirmed(&hit))) => {
                 i += hit.heading_lines;
                 awaiting_body = hit.inline_body.is_none();
                 hits.push(hit);
@@ -440,6 +457,7 @@ pub fn segment(norm: &NormText) -> Segmented {
             match_kind,
             score,
             inherited: false,
+            layout_level: hit.info.md_level.or(hit.info.cue_level),
             span: Span { start, end, page },
             body: Span {
                 start: body_start,
@@ -453,6 +471,7 @@ pub fn segment(norm: &NormText) -> Segmented {
     inherit_fields(&mut sections);
     let preamble_end = sections.first().map_or(norm.text.len(), |s| s.span.start);
     Segmented {
+        range: Span::new(0, norm.text.len()),
         preamble: Span::new(0, preamble_end),
         preamble_lines: (
             0,
@@ -616,9 +635,14 @@ fn inherit_fields(sections: &mut [SectionDraft]) {
 /// A document with no headings: the first short line is the title (preamble), every
 /// following paragraph is a section whose field the mapper decides from its content.
 fn heading_less(norm: &NormText) -> Segmented {
+    heading_less_range(norm, 0, norm.lines.len(), norm.text.len())
+}
+
+/// [`heading_less`] over lines `from..to` of the text, ending at byte `end`.
+fn heading_less_range(norm: &NormText, from: usize, to: usize, end_byte: usize) -> Segmented {
     let mut paragraphs: Vec<(usize, usize)> = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, line) in norm.lines.iter().enumerate() {
+    for (i, line) in norm.lines.iter().enumerate().take(to).skip(from) {
         match (line.is_blank(), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
@@ -629,7 +653,7 @@ fn heading_less(norm: &NormText) -> Segmented {
         }
     }
     if let Some(s) = start {
-        paragraphs.push((s, norm.lines.len()));
+        paragraphs.push((s, to));
     }
     let mut preamble_until = 0;
     if let Some(&(s, e)) = paragraphs.first() {
@@ -644,7 +668,7 @@ fn heading_less(norm: &NormText) -> Segmented {
         let start = norm.lines[s].start;
         let end = paragraphs
             .get(k + 1)
-            .map_or(norm.text.len(), |&(n, _)| norm.lines[n].start);
+            .map_or(end_byte, |&(n, _)| norm.lines[n].start);
         let page = norm.lines[s].page;
         sections.push(SectionDraft {
             heading: String::new(),
@@ -654,6 +678,7 @@ fn heading_less(norm: &NormText) -> Segmented {
             match_kind: MatchKind::Content,
             score: 0.0,
             inherited: false,
+            layout_level: None,
             span: Span { start, end, page },
             body: Span {
                 start,
@@ -664,16 +689,245 @@ fn heading_less(norm: &NormText) -> Segmented {
             body_lines: (s, e),
         });
     }
-    let preamble_end = sections.first().map_or(norm.text.len(), |s| s.span.start);
+    let range_start = norm.lines.get(from).map_or(end_byte, |l| l.start);
+    let preamble_end = sections.first().map_or(end_byte, |s| s.span.start);
     Segmented {
-        preamble: Span::new(0, preamble_end),
-        preamble_lines: (
-            0,
-            sections.first().map_or(norm.lines.len(), |s| s.first_line),
-        ),
+        range: Span::new(range_start, end_byte),
+        preamble: Span::new(range_start, preamble_end),
+        preamble_lines: (from, sections.first().map_or(to, |s| s.first_line)),
         sections,
         heading_less: true,
     }
+}
+
+/// Fields whose value is a name, so that `Rekisterinpitäjä Sääksmäen seurakunta` is
+/// a heading followed by its value on the same line.
+const NAMED_FIELDS: [FieldKey; 6] = [
+    FieldKey::Controller,
+    FieldKey::ControllerRepresentative,
+    FieldKey::ContactPerson,
+    FieldKey::Dpo,
+    FieldKey::RegisterName,
+    FieldKey::OrganisationUnit,
+];
+
+/// A date in a line: such a line closes a notice (`laadittu 24.5.2018`), it does not
+/// open the next one.
+static DATE_IN_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b").expect("date regex"));
+
+/// Fields that open a notice: when one of them comes again after a notice has given
+/// several other fields, a new notice has begun.
+const OPENING_FIELDS: [FieldKey; 2] = [FieldKey::Controller, FieldKey::RegisterName];
+
+/// Split a document that holds several notices (each under its own title, its
+/// numbered sections starting again from 1) into one [`Segmented`] per notice.
+///
+/// A new notice starts at a heading when the notice so far has given at least four
+/// different fields and either the numbering starts again at 1, or an opening field
+/// (controller, register name) comes again, or a heading with no field stands at a
+/// shallower level than the notice's sections (its title). Unknown headings just
+/// before the start belong to the new notice's preamble.
+pub fn split_notices(norm: &NormText, seg: &Segmented) -> Vec<Segmented> {
+    if seg.heading_less || seg.sections.len() < 8 {
+        return vec![seg.clone()];
+    }
+    let median = |levels: &mut Vec<u8>| {
+        levels.sort_unstable();
+        levels.get(levels.len() / 2).copied()
+    };
+    let section_level = median(
+        &mut seg
+            .sections
+            .iter()
+            .filter(|s| !s.fields.is_empty() && !s.inherited)
+            .map(|s| s.level)
+            .collect(),
+    )
+    .unwrap_or(1);
+    let section_layout = median(
+        &mut seg
+            .sections
+            .iter()
+            .filter(|s| !s.fields.is_empty() && !s.inherited)
+            .filter_map(|s| s.layout_level)
+            .collect(),
+    );
+    let mut text_since_start = 0usize;
+    let mut starts: Vec<usize> = Vec::new();
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut seen: Vec<FieldKey> = Vec::new();
+    let mut last_number: Option<u32> = None;
+    for (k, s) in seg.sections.iter().enumerate() {
+        let number: Option<u32> = s.number.as_deref().and_then(|n| {
+            n.trim_end_matches(['.', ')'])
+                .split('.')
+                .next()?
+                .parse()
+                .ok()
+        });
+        let enough = seen.len() >= 4;
+        let restart = number == Some(1) && last_number.is_some_and(|n| n >= 4);
+        let reopen = !s.inherited
+            && s.level <= section_level
+            && s.fields
+                .iter()
+                .any(|f| OPENING_FIELDS.contains(f) && seen.contains(f));
+        let own_field = !s.fields.is_empty() && !s.inherited;
+        // A notice that began with a title and prose, then headings: a new notice.
+        let after_prose =
+            !starts.is_empty() && seen.is_empty() && own_field && text_since_start >= 600;
+        let title = !own_field
+            && (s.level < section_level
+                || matches!((s.layout_level, section_layout), (Some(l), Some(m)) if l < m));
+        let substantial = enough || text_since_start >= 300;
+        if (enough && (restart || reopen)) || (title && substantial) || after_prose {
+            // Take the unknown headings just before the start along.
+            let mut start = k;
+            // Organisation-unit headings (Toimiala, Palvelualue) open a notice too,
+            // unless the notice so far already had its own.
+            let mut unit_run = start;
+            while unit_run > 0 && seg.sections[unit_run - 1].fields == [FieldKey::OrganisationUnit]
+            {
+                unit_run -= 1;
+            }
+            if unit_run < start
+                && !seen_before_unit(&seg.sections[..unit_run], starts.last().copied())
+            {
+                start = unit_run;
+            }
+            while start > 0
+                && (seg.sections[start - 1].fields.is_empty() || seg.sections[start - 1].inherited)
+                && !DATE_IN_LINE.is_match(&seg.sections[start - 1].heading)
+                && starts.last().is_none_or(|&b| start - 1 > b)
+            {
+                start -= 1;
+            }
+            // Title lines written as plain text above the start belong to the new
+            // notice: walk back over them unless a heading already is its title.
+            let mut cut = seg.sections[start].first_line;
+            let first = &seg.sections[start];
+            let own = |s: &SectionDraft| !s.fields.is_empty() && !s.inherited;
+            let is_title = |s: &SectionDraft| {
+                !own(s)
+                    && (s.level < section_level
+                        || matches!((s.layout_level, section_layout), (Some(l), Some(m)) if l < m))
+            };
+            if start > 0 && !is_title(first) && (own(first) || !own(&seg.sections[start - 1])) {
+                cut = title_lines_before(norm, cut, seg.sections[start - 1].first_line + 1);
+            }
+            starts.push(start);
+            cuts.push(cut);
+            seen.clear();
+            last_number = None;
+            text_since_start = 0;
+        }
+        text_since_start += s.span.end - s.span.start;
+        for f in &s.fields {
+            if !seen.contains(f) {
+                seen.push(*f);
+            }
+        }
+        if let Some(n) = number {
+            if s.level <= section_level {
+                last_number = Some(n);
+            }
+        }
+    }
+    if starts.is_empty() {
+        return vec![seg.clone()];
+    }
+    let mut bounds = vec![0usize];
+    bounds.extend(starts.iter().copied());
+    bounds.push(seg.sections.len());
+    let mut line_bounds = vec![seg.preamble_lines.0];
+    line_bounds.extend(cuts.iter().copied());
+    line_bounds.push(norm.lines.len());
+    let byte_at = |line: usize| norm.lines.get(line).map_or(norm.text.len(), |l| l.start);
+    let mut parts = Vec::with_capacity(bounds.len() - 1);
+    for (w, lw) in bounds.windows(2).zip(line_bounds.windows(2)) {
+        let (from, to) = (w[0], w[1]);
+        let (from_line, to_line) = (lw[0], lw[1]);
+        let range_start = if from == 0 { 0 } else { byte_at(from_line) };
+        let range_end = if to == seg.sections.len() {
+            norm.text.len()
+        } else {
+            byte_at(to_line)
+        };
+        let mut sections: Vec<SectionDraft> = seg.sections[from..to].to_vec();
+        // The next notice's title lines may have been cut off the last section.
+        if let Some(last) = sections.last_mut() {
+            if last.span.end > range_end {
+                last.span.end = range_end;
+                last.body_lines.1 = last.body_lines.1.min(to_line);
+                let body_end = (last.body_lines.0..last.body_lines.1)
+                    .rev()
+                    .find(|&l| !norm.lines[l].is_blank())
+                    .map_or(last.body.start, |l| norm.lines[l].end);
+                last.body.end = body_end.max(last.body.start).min(range_end);
+            }
+        }
+        // Unknown headings at the start of a later notice are its title lines.
+        let first_known = if from == 0 {
+            0
+        } else {
+            sections
+                .iter()
+                .position(|s| !s.fields.is_empty() && !s.inherited)
+                .unwrap_or(sections.len())
+        };
+        if first_known == sections.len() {
+            // Only a title and prose: classify its paragraphs by content.
+            parts.push(heading_less_range(norm, from_line, to_line, range_end));
+            continue;
+        }
+        let kept: Vec<SectionDraft> = sections.split_off(first_known);
+        let preamble_end = kept.first().map_or(range_end, |s| s.span.start);
+        parts.push(Segmented {
+            range: Span::new(range_start, range_end),
+            preamble: Span::new(range_start, preamble_end),
+            preamble_lines: (from_line, kept.first().map_or(to_line, |s| s.first_line)),
+            sections: kept,
+            heading_less: false,
+        });
+    }
+    parts
+}
+
+/// Whether the current notice (sections after `from`) already gave an organisation
+/// unit: if not, a unit heading just before a new notice's controller opens it.
+fn seen_before_unit(sections: &[SectionDraft], from: Option<usize>) -> bool {
+    sections
+        .iter()
+        .skip(from.unwrap_or(0))
+        .any(|s| s.fields.contains(&FieldKey::OrganisationUnit))
+}
+
+/// The first line of the run of short title-like paragraphs (a title, an
+/// organisation name, a law reference: short, no full stop) that ends just before
+/// line `before`, not going above line `floor`.
+fn title_lines_before(norm: &NormText, before: usize, floor: usize) -> usize {
+    let mut cut = before;
+    let mut i = before;
+    let mut seen_title = false;
+    while i > floor {
+        i -= 1;
+        let line = &norm.lines[i];
+        if line.is_blank() {
+            continue;
+        }
+        let text = norm.line(i);
+        let short = text.split_whitespace().count() <= 14 && !text.trim_end().ends_with('.');
+        let dated = DATE_IN_LINE.is_match(text);
+        // A date line right above the heading opens the notice (`Laatimispäivä`); one
+        // above its title closes the notice before (`päivitetty 14.4.2023`).
+        if !short || dated && seen_title {
+            break;
+        }
+        seen_title |= !dated;
+        cut = i;
+    }
+    cut
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use seloste::diff::{diff_values, render};
-use seloste::output::{collect_inputs, result_path, to_json};
+use seloste::output::{collect_inputs, result_paths, to_json};
 use seloste::pipeline::{extract, Options};
 
 /// A fixed date so that the future-date check does not depend on when tests run.
@@ -38,37 +38,43 @@ fn samples_match_golden_files() {
     let mut failures = Vec::new();
     for doc in &docs {
         let bytes = std::fs::read(&doc.path).unwrap();
-        let actual = match extract(&doc.relative, &bytes, &options()) {
-            Ok(x) => serde_json::to_value(&x.result).unwrap(),
+        let results = match extract(&doc.relative, &bytes, &options()) {
+            Ok(x) => x.results,
             Err(e) => {
                 failures.push(format!("{}: extraction failed: {e}", doc.relative));
                 continue;
             }
         };
-        let path = result_path(&golden, &doc.relative);
-        if bless {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, to_json(&actual)).unwrap();
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            failures.push(format!(
-                "{}: no golden file {}",
-                doc.relative,
-                path.display()
-            ));
-            continue;
-        };
-        let expected: serde_json::Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
-        let diffs = diff_values(&expected, &actual, &[]);
-        if !diffs.is_empty() {
-            failures.push(format!(
-                "{} differs from {}:\n{}",
-                doc.relative,
-                rel(&path),
-                render(&diffs)
-            ));
+        for (result, path) in
+            results
+                .iter()
+                .zip(result_paths(&golden, &doc.relative, results.len()))
+        {
+            let actual = serde_json::to_value(result).unwrap();
+            if bless {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, to_json(&actual)).unwrap();
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                failures.push(format!(
+                    "{}: no golden file {}",
+                    doc.relative,
+                    path.display()
+                ));
+                continue;
+            };
+            let expected: serde_json::Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+            let diffs = diff_values(&expected, &actual, &[]);
+            if !diffs.is_empty() {
+                failures.push(format!(
+                    "{} differs from {}:\n{}",
+                    doc.relative,
+                    rel(&path),
+                    render(&diffs)
+                ));
+            }
         }
     }
     assert!(
@@ -112,27 +118,31 @@ fn spans_point_into_the_normalised_text() {
         let bytes = std::fs::read(&doc.path).unwrap();
         let x = extract(&doc.relative, &bytes, &options()).unwrap();
         let text = &x.norm.text;
-        for s in &x.result.sections {
-            assert!(
-                s.span.start <= s.span.end && s.span.end <= text.len(),
-                "{}",
-                doc.relative
-            );
-            assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
-        }
-        for f in x.result.fields.values() {
-            for p in &f.provenance {
-                assert!(text.is_char_boundary(p.span.start) && text.is_char_boundary(p.span.end));
-                assert!(p.span.end <= text.len());
-            }
-        }
-        for c in &x.result.conflicts {
-            for e in &c.evidence {
+        for r in &x.results {
+            for s in &r.sections {
                 assert!(
-                    e.end <= text.len()
-                        && text.is_char_boundary(e.start)
-                        && text.is_char_boundary(e.end)
+                    s.span.start <= s.span.end && s.span.end <= text.len(),
+                    "{}",
+                    doc.relative
                 );
+                assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
+            }
+            for f in r.fields.values() {
+                for p in &f.provenance {
+                    assert!(
+                        text.is_char_boundary(p.span.start) && text.is_char_boundary(p.span.end)
+                    );
+                    assert!(p.span.end <= text.len());
+                }
+            }
+            for c in &r.conflicts {
+                for e in &c.evidence {
+                    assert!(
+                        e.end <= text.len()
+                            && text.is_char_boundary(e.start)
+                            && text.is_char_boundary(e.end)
+                    );
+                }
             }
         }
     }

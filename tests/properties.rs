@@ -26,16 +26,19 @@ proptest! {
         let options = Options { today: "2026-11-22".into(), ..Options::default() };
         if let Ok(x) = extract("p.txt", text.as_bytes(), &options) {
             let norm = &x.norm.text;
-            let mut pos = x.result.sections.first().map_or(norm.len(), |s| s.span.start);
-            for s in &x.result.sections {
-                prop_assert_eq!(s.span.start, pos);
-                prop_assert!(norm.is_char_boundary(s.span.start) && norm.is_char_boundary(s.span.end));
-                pos = s.span.end;
+            for r in &x.results {
+                let end = r.source.notice.map_or(norm.len(), |n| n.span.end);
+                let mut pos = r.sections.first().map_or(end, |s| s.span.start);
+                for s in &r.sections {
+                    prop_assert_eq!(s.span.start, pos);
+                    prop_assert!(norm.is_char_boundary(s.span.start) && norm.is_char_boundary(s.span.end));
+                    pos = s.span.end;
+                }
+                prop_assert_eq!(pos, end);
             }
-            prop_assert_eq!(pos, norm.len());
             // Same input, same output.
             let again = extract("p.txt", text.as_bytes(), &options).unwrap();
-            prop_assert_eq!(again.result, x.result);
+            prop_assert_eq!(again.results, x.results);
         }
     }
 
