@@ -145,7 +145,8 @@ static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
 static EU_EEA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        \beu(?::n|-)?\s*(?:tai|ja|/)\s*(?:eta(?::n|-alueen|\s+alueen)?|euroopan\s+talousalueen)
+        \beu(?::n|-)?\s*(?:tai|ja|/)\s*(?:eta(?::n|-alueen|\s+alueen|\s+alueille|\s+alueelle)?|euroopan\s+talousalueen)
+        | \beuroopan\s+unionin\s+(?:tai|ja)\s+(?:euroopan\s+talousalueen|eta(?::n|-alueen)?)
         | \beu\s*(?:eller|och|/)\s*ees\b
         | \b(?:the\s+)?eu\s*(?:or|and|/)\s*(?:the\s+)?eea\b
         ",

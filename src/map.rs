@@ -156,7 +156,11 @@ fn metadata_dates(norm: &NormText, range: Span) -> (Dates, Vec<Span>) {
         .map(|(a, b, iso)| (a + range.start, b + range.start, iso));
     for (start, end, iso) in dates_found {
         // The words just before the date (same line, up to 60 bytes) say what it is.
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        // A date at the start of a line may be labelled at the end of the line before.
+        if line_start == start && line_start > 0 {
+            line_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        }
         let mut ctx_start = start.saturating_sub(60).max(line_start);
         while !text.is_char_boundary(ctx_start) {
             ctx_start += 1;
@@ -529,13 +533,64 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
         if norm.lines[i].is_blank() {
             continue;
         }
-        let raw = norm.line(i);
-        // A title stands alone: a line of a longer paragraph is prose.
-        let alone = (i == 0 || norm.lines[i - 1].is_blank())
-            && (i + 1 >= norm.lines.len() || norm.lines[i + 1].is_blank());
-        if !alone && !raw.starts_with('#') {
+        let raw_line = norm.line(i);
+        // A title stands alone as a paragraph of one or two short lines (a long title
+        // wraps in PDFs); a line of a longer paragraph is prose.
+        let para_start = i == 0 || norm.lines[i - 1].is_blank();
+        let para_end = (i..to.min(norm.lines.len()))
+            .find(|&l| norm.lines[l].is_blank())
+            .unwrap_or(to.min(norm.lines.len()));
+        let para_lines = para_end - i;
+        // A block of short lines (title, organisation, document type) is read line by line.
+        let para_first = (from..=i)
+            .rev()
+            .find(|&l| l == 0 || norm.lines[l - 1].is_blank())
+            .unwrap_or(i);
+        let short_block = (para_first..para_end).all(|l| {
+            let t = norm.line(l);
+            t.split_whitespace().count() <= 15 && !t.trim_end().ends_with('.')
+        }) && para_end - para_first > 2;
+        if !para_start && !raw_line.starts_with('#') && !short_block {
             continue;
         }
+        let joined;
+        let is_heading = raw_line.starts_with('#') || norm.lines[i].cue.heading_level.is_some();
+        let next_line = (i + 1 < para_end).then(|| norm.line(i + 1));
+        let wraps = next_line.is_some_and(|n| {
+            n.chars().next().is_some_and(char::is_lowercase)
+                || raw_line.ends_with(" ja")
+                || raw_line.ends_with(" och")
+                || raw_line.ends_with(" and")
+        });
+        let raw = if is_heading && wraps {
+            joined = format!("{} {}", raw_line, next_line.unwrap_or_default());
+            joined.as_str()
+        } else if is_heading {
+            raw_line
+        } else if short_block {
+            // A line that wraps goes on in lower case on the next line.
+            let next_continues = i + 1 < para_end
+                && norm.line(i + 1).chars().next().is_some_and(char::is_lowercase);
+            if i > para_first && norm.line(i).chars().next().is_some_and(char::is_lowercase) {
+                continue;
+            }
+            if next_continues {
+                joined = format!("{} {}", raw_line, norm.line(i + 1));
+                joined.as_str()
+            } else {
+                raw_line
+            }
+        } else if para_lines == 2 {
+            joined = format!("{} {}", raw_line, norm.line(i + 1));
+            if joined.split_whitespace().count() > 20 || joined.ends_with('.') {
+                continue;
+            }
+            joined.as_str()
+        } else if para_lines == 1 || raw_line.starts_with('#') {
+            raw_line
+        } else {
+            continue;
+        };
         let text = raw
             .trim_start_matches('#')
             .trim()
@@ -553,6 +608,10 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
         if LAW_LINE.is_match(&text) || is_organisation_line(&text) {
             continue;
         }
+        // A bare metadata label ("Laatimispäivä") whose value stands elsewhere.
+        if words <= 2 && (DRAFTED_WORDS.is_match(&text) || UPDATED_WORDS.is_match(&text)) {
+            continue;
+        }
         let lower = text.to_lowercase();
         if DOC_TYPE_LINES.contains(&lower.as_str()) {
             doc_type.get_or_insert(text);
@@ -565,7 +624,7 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
 
 static GDPR_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)tietosuoja-asetu|2016/679|679/2016|\bgdpr\b|1050/2018|tietosuojalai|tietosuojalak|tietosuoja laki|dataskyddsförordning|data protection regulation|dataskyddslag|tietosuojaseloste|oikeus tulla unohdetuksi|siirtää järjestelmästä toiseen|tietosuojavastaava|dataskyddsombud",
+        r"(?i)tietosuoja-asetu|2016/679|679/2016|\bgdpr\b|1050/2018|tietosuojalai|tietosuojalak|tietosuoja laki|dataskyddsförordning|data protection regulation|dataskyddslag|oikeus tulla unohdetuksi|siirtää järjestelmästä toiseen|oikeus rajoittaa|dataskyddsombud",
     )
 });
 static PDA_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
@@ -580,19 +639,28 @@ fn decide_kind(norm: &NormText, seg: &Segmented, dates: &Dates) -> NoticeKind {
     }
     let preamble = norm.slice(seg.preamble.start, seg.preamble.end);
     let notice = norm.slice(seg.range.start, seg.range.end);
+    // Strong signs: the laws and rights of each era. The word "tietosuojaseloste" in
+    // the title is a weak sign (the Personal Data Act form was also so titled).
     let gdpr_all = GDPR_MARKERS.find_iter(notice).count();
+    let gdpr_head = GDPR_MARKERS.is_match(preamble);
     let pda_head = PDA_MARKERS.is_match(preamble);
+    let named_gdpr = preamble.to_lowercase().contains("tietosuojaseloste");
     let latest = dates.updated.as_deref().or(dates.drafted.as_deref());
     let before_gdpr = latest.is_some_and(|d| d < "2018-05-25");
     let after_gdpr = latest.is_some_and(|d| d >= "2018-05-25");
-    let gdpr_head = GDPR_MARKERS.is_match(preamble);
-    if before_gdpr && !gdpr_head {
+    let long_before = latest.is_some_and(|d| d < "2018-01-01");
+    if before_gdpr && gdpr_all == 0 || long_before && !gdpr_head {
+        return NoticeKind::Rekisteriseloste;
+    }
+    // The Personal Data Act form header ("Henkilötietolaki (523/1999) 10 ja 24 §")
+    // with no GDPR reference anywhere.
+    if pda_head && gdpr_all == 0 {
         return NoticeKind::Rekisteriseloste;
     }
     if pda_head && !gdpr_head && !after_gdpr {
         return NoticeKind::Rekisteriseloste;
     }
-    if gdpr_all == 0 && PDA_MARKERS.is_match(notice) && !after_gdpr {
+    if gdpr_all == 0 && !named_gdpr && PDA_MARKERS.is_match(notice) && !after_gdpr {
         return NoticeKind::Rekisteriseloste;
     }
     NoticeKind::Tietosuojaseloste

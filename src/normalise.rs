@@ -128,6 +128,9 @@ const WEB_FURNITURE: &[&str] = &[
     "print",
     "takaisin ylös",
     "back to top",
+    "tyhjennä lomake",
+    "tulosta lomake",
+    "lähetä lomake",
 ];
 
 /// Normalise the ingested lines. Warnings about removed furniture are appended to `warnings`.

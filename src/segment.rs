@@ -205,33 +205,46 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     let line_start = norm.lines[i].start;
     let structural = info.md_level.is_some() || info.cue_level.is_some();
 
-    // A heading that wraps onto a second line: "7. ... ja tietojen siirto EU:n tai" + "ETA:n ulkopuolelle".
-    if (info.number.is_some() || structural)
-        && !looks_like_sentence(&info)
-        && i + 1 < norm.lines.len()
-    {
-        let last_word = info.label.rsplit(' ').next().unwrap_or("").to_lowercase();
+    // A heading that wraps onto a second line: "7. ... ja tietojen siirto EU:n tai" +
+    // "ETA:n ulkopuolelle", or a PDF line break inside a long heading. The two lines
+    // form a paragraph of their own, and together they match the dictionary better
+    // than the first line alone.
+    let prev_blank = i == 0 || norm.lines[i - 1].is_blank();
+    if prev_blank && !looks_like_sentence(&info) && !info.list_item && i + 1 < norm.lines.len() {
         if let Some(next) = infos[i + 1].as_ref() {
             let next_blank_after = i + 2 >= norm.lines.len() || norm.lines[i + 2].is_blank();
-            if CONNECTORS.contains(&last_word.as_str())
+            let last_word = info.label.rsplit(' ').next().unwrap_or("").to_lowercase();
+            let continues = CONNECTORS.contains(&last_word.as_str())
+                || next.label.chars().next().is_some_and(char::is_lowercase)
+                || next.label.starts_with("ETA")
+                || next.label.starts_with("EU");
+            if continues
                 && next_blank_after
-                && next.words <= 6
+                && next.words <= 8
                 && next.number.is_none()
+                && !next.list_item
                 && !next.sentence_end
+                && next.md_level.is_none()
             {
                 let joined = format!("{} {}", info.label, next.label);
+                let alone = dict.match_heading(&info.label);
                 if let Some(m) = dict.match_heading(&joined) {
-                    let mut info2 = info.clone();
-                    info2.label = joined.clone();
-                    return Some(HeadingHit {
-                        line: i,
-                        heading: joined,
-                        number: info.number.clone(),
-                        matched: Some(m),
-                        inline_body: None,
-                        heading_lines: 2,
-                        info: info2,
-                    });
+                    let better = m.score >= crate::dictionary::FUZZY_THRESHOLD
+                        && alone.as_ref().is_none_or(|a| m.score >= a.score || m.fields.len() > a.fields.len());
+                    if better {
+                        let mut info2 = info.clone();
+                        info2.label = joined.clone();
+                        info2.words += next.words;
+                        return Some(HeadingHit {
+                            line: i,
+                            heading: joined,
+                            number: info.number.clone(),
+                            matched: Some(m),
+                            inline_body: None,
+                            heading_lines: 2,
+                            info: info2,
+                        });
+                    }
                 }
             }
         }
@@ -248,6 +261,16 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     };
 
     if info.list_item && !structural && info.number.is_none() {
+        return None;
+    }
+    // A heading starts with a capital or a digit; a lower-case line is running text
+    // (or the second half of a word hyphenated in a PDF form).
+    let capital = info
+        .label
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    if !capital && !structural && info.number.is_none() {
         return None;
     }
     let has_inline_value = info.label.contains(": ") || info.label.contains(":\t");
@@ -276,7 +299,14 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
                 return Some(hit(matched));
             }
         }
-        if structural && !info.colon {
+        // An unknown heading starts with a capital or a digit, and is no dated
+        // metadata line ("Henkilörekisteriseloste laadittu 24.5.2018").
+        let capital = info
+            .label
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if structural && !info.colon && capital && !DATE_IN_LINE.is_match(&info.label) {
             return Some(hit(None));
         }
     }
@@ -381,6 +411,16 @@ fn is_unconfirmed(hit: &HeadingHit) -> bool {
         && hit.info.number.is_none()
 }
 
+/// A line right after a heading that only fuzzily names the same field again
+/// ("Henkilötietojen luovutus EU:n … ulkopuolelle" + "Tietoja ei luovuteta EU:n …
+/// ulkopuolelle") is that heading's value.
+fn repeats_previous(hit: &HeadingHit, previous: Option<&HeadingHit>) -> bool {
+    let (Some(m), Some(prev)) = (&hit.matched, previous.and_then(|p| p.matched.as_ref())) else {
+        return false;
+    };
+    m.kind != MatchKind::Exact && hit.info.number.is_none() && m.fields == prev.fields
+}
+
 /// Cut the normalised text into sections.
 pub fn segment(norm: &NormText) -> Segmented {
     let infos: Vec<Option<LineInfo>> = (0..norm.lines.len())
@@ -398,7 +438,12 @@ pub fn segment(norm: &NormText) -> Segmented {
             continue;
         }
         match heading_at(norm, i, &infos) {
-            Some(hit) if !(awaiting_body && (is_weak(&hit) || is_unconfirmed(&hit))) => {
+            Some(hit)
+                if !(awaiting_body
+                    && (is_weak(&hit)
+                        || is_unconfirmed(&hit)
+                        || repeats_previous(&hit, hits.last()))) =>
+            {
                 i += hit.heading_lines;
                 awaiting_body = hit.inline_body.is_none();
                 hits.push(hit);
