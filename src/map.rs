@@ -723,10 +723,9 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
                 }
             }
         }
-        let body_text = if s.level > 1 && !s.inherited && !s.heading.is_empty() {
-            text.clone()
-        } else if s.level > 1 && !s.heading.is_empty() {
-            // A subsection's heading is part of its parent's field text.
+        // A subsection's heading is part of the field text ("A. Manuaalinen aineisto"
+        // then its content), so the text reads as the notice does.
+        let body_text = if s.level > 1 && !s.heading.is_empty() {
             if text.is_empty() {
                 s.heading.clone()
             } else {
