@@ -570,7 +570,11 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
         } else if short_block {
             // A line that wraps goes on in lower case on the next line.
             let next_continues = i + 1 < para_end
-                && norm.line(i + 1).chars().next().is_some_and(char::is_lowercase);
+                && norm
+                    .line(i + 1)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase);
             if i > para_first && norm.line(i).chars().next().is_some_and(char::is_lowercase) {
                 continue;
             }

@@ -230,7 +230,9 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
                 let alone = dict.match_heading(&info.label);
                 if let Some(m) = dict.match_heading(&joined) {
                     let better = m.score >= crate::dictionary::FUZZY_THRESHOLD
-                        && alone.as_ref().is_none_or(|a| m.score >= a.score || m.fields.len() > a.fields.len());
+                        && alone
+                            .as_ref()
+                            .is_none_or(|a| m.score >= a.score || m.fields.len() > a.fields.len());
                     if better {
                         let mut info2 = info.clone();
                         info2.label = joined.clone();
