@@ -1,7 +1,9 @@
 //! The table of laws that privacy notices cite, with their numbers and repeal status.
 //!
 //! Sources: Finlex (finlex.fi), the Finnish legislation database, consulted for each
-//! act's status; EUR-Lex for the EU acts. The table is data: add a row to support a
+//! act's status (finlex.fi/fi/laki/ajantasa/YYYY/YYYYNNNN for acts in force; the
+//! repealing act's own entry for the date and the replacing act); EUR-Lex for the EU
+//! acts. Only acts whose number, name and status are certain are listed. The table is data: add a row to support a
 //! new law. `name_stems` are lower-case word beginnings that name the law in Finnish,
 //! Swedish or English text without its number.
 
@@ -200,6 +202,108 @@ pub const LAWS: &[Law] = &[
             date: "2018-05-25",
             by: "EU:n yleinen tietosuoja-asetus 2016/679",
         },
+    },
+    Law {
+        number: "94/2022",
+        name: "Sosiaali- ja terveysministeriön asetus potilasasiakirjoista",
+        name_stems: &[],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "552/2019",
+        name: "Laki sosiaali- ja terveystietojen toissijaisesta käytöstä",
+        name_stems: &["toissijaisesta käytöstä", "toisiolai", "toisiolak"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "1326/2010",
+        name: "Terveydenhuoltolaki",
+        name_stems: &["terveydenhuoltolai", "terveydenhuoltolak", "hälso- och sjukvårdslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "1301/2014",
+        name: "Sosiaalihuoltolaki",
+        name_stems: &["sosiaalihuoltolai", "sosiaalihuoltolak", "socialvårdslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "540/2018",
+        name: "Varhaiskasvatuslaki",
+        name_stems: &["varhaiskasvatuslai", "varhaiskasvatuslak", "lag om småbarnspedagogik"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "628/1998",
+        name: "Perusopetuslaki",
+        name_stems: &["perusopetuslai", "perusopetuslak", "lag om grundläggande utbildning"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "531/2017",
+        name: "Laki ammatillisesta koulutuksesta",
+        name_stems: &["ammatillisesta koulutuksesta"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "558/2009",
+        name: "Yliopistolaki",
+        name_stems: &["yliopistolai", "yliopistolak", "universitetslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "632/1998",
+        name: "Laki vapaasta sivistystyöstä",
+        name_stems: &["vapaasta sivistystyöstä"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "55/2001",
+        name: "Työsopimuslaki",
+        name_stems: &["työsopimuslai", "työsopimuslak", "arbetsavtalslag"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "1383/2001",
+        name: "Työterveyshuoltolaki",
+        name_stems: &["työterveyshuoltolai", "työterveyshuoltolak"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "444/2017",
+        name: "Laki rahanpesun ja terrorismin rahoittamisen estämisestä",
+        name_stems: &["rahanpesun ja terrorismin rahoittamisen"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "1386/2010",
+        name: "Laki kotoutumisen edistämisestä",
+        name_stems: &["kotoutumisen edistämisestä"],
+        status: LawStatus::Repealed {
+            date: "2025-01-01",
+            by: "Kotoutumislaki 681/2023",
+        },
+    },
+    Law {
+        number: "681/2023",
+        name: "Kotoutumislaki",
+        name_stems: &["kotoutumislai", "kotoutumislak"],
+        status: LawStatus::InForce,
+    },
+    Law {
+        number: "916/2012",
+        name: "Laki julkisesta työvoima- ja yrityspalvelusta",
+        name_stems: &["julkisesta työvoima- ja yrityspalvelu"],
+        status: LawStatus::Repealed {
+            date: "2025-01-01",
+            by: "Laki työvoimapalvelujen järjestämisestä 380/2023",
+        },
+    },
+    Law {
+        number: "380/2023",
+        name: "Laki työvoimapalvelujen järjestämisestä",
+        name_stems: &["työvoimapalvelujen järjestämisestä"],
+        status: LawStatus::InForce,
     },
 ];
 

@@ -336,6 +336,11 @@ pub struct StructuredValues {
     /// Legal bases named.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bases: Vec<LegalBasis>,
+    /// Confidence of each basis in `bases`, 0..1: 1.0 for a GDPR article letter, 0.9
+    /// for the basis named in words, 0.5 for weak evidence (a bare `Lakiperuste`, a
+    /// list line `laki (...)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub basis_confidence: BTreeMap<LegalBasis, f64>,
     /// Laws cited.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation>,
@@ -363,6 +368,10 @@ pub struct StructuredValues {
     /// Rights stated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rights: Vec<Right>,
+    /// W3C Data Privacy Vocabulary IRI of each value in `bases` and `rights`, keyed by
+    /// the value (`"consent"` -> `https://w3id.org/dpv#Consent`); see `src/data/dpv.tsv`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dpv: BTreeMap<String, String>,
 }
 
 impl StructuredValues {
@@ -405,6 +414,10 @@ pub struct Citation {
     pub name: Option<String>,
     /// Whether the law has been repealed.
     pub repealed: bool,
+    /// How the number was normalised, when it differs from the text (`679/2016`
+    /// written for the EU regulation 2016/679).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Category of a data content item.
@@ -460,6 +473,9 @@ pub struct DataItem {
     pub text: String,
     /// Its category.
     pub category: DataCategory,
+    /// W3C Data Privacy Vocabulary IRI of the category (`src/data/dpv.tsv`).
+    #[serde(default)]
+    pub dpv: String,
 }
 
 /// Kind of a data source.
@@ -491,6 +507,9 @@ pub struct RetentionPeriod {
     /// Kept permanently.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub permanent: bool,
+    /// The event the period runs from, as written (`asiakkuuden päättymisestä`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_event: Option<String>,
 }
 
 /// A data subject's right.

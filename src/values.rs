@@ -4,10 +4,12 @@
 //! Every extractor is a pure function of text. A value that is not in the text is
 //! absent, never guessed. Regexes are compiled once.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::dpv;
 use crate::laws;
 use crate::model::{
     Citation, DataCategory, DataItem, FieldKey, LegalBasis, RetentionPeriod, Right, SourceKind,
@@ -119,14 +121,43 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
         (?:FI-|SF-)?\d{5}\s+[A-ZÅÄÖ][\p{L}\-]+(?:\s[A-ZÅÄÖ][\p{L}]+)?")
 });
 
-/// Postal addresses as written: `PL 100, (Nallinkatu 2), 21201 Raisio`.
+/// A line that is only a postal code and a post office (`00014 Helsingin yliopisto`).
+static POSTCODE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:FI-|SF-)?\d{5}\s+\p{Lu}[\p{L}\-]*(?:\s+[\p{L}\-]+){0,2}$"));
+/// A line that is only a P.O. box or a street address, optionally labelled.
+static BOX_OR_STREET_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?x)^
+        (?:(?i:posti|käynti|katu)?(?i:osoite|adress|address|besöksadress|postadress)\s*:\s*)?
+        (
+          (?:PL|PB|P\.?\s?O\.?\s?Box|Postilokero|Box)\s*\d{1,5}(?:\s*\([^)]{1,40}\))?
+        | \p{Lu}[\p{L}\-]+(?:\s[\p{L}\-]+){0,3}\s\d{1,3}(?:\s?[A-Za-z](?:\s?\d{1,3})?)?(?:-\d{1,3})?(?:\s*\([^)]{1,40}\))?
+        )\s*,?$")
+});
+
+/// Postal addresses as written: `PL 100, (Nallinkatu 2), 21201 Raisio`. An address
+/// written on two lines (`PL 26 (Teollisuuskatu 23)` / `00014 Helsingin yliopisto`)
+/// is joined with a comma; a line that is only a postal code and a post office keeps
+/// the whole post office name.
 pub fn addresses(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let mut previous: Option<&str> = None;
     for line in text.lines() {
-        for m in POSTAL.find_iter(line) {
-            let a = m.as_str().trim().trim_end_matches(',').to_string();
-            push_unique(&mut out, a);
+        let trimmed = line.trim().trim_start_matches(['-', '*', '•']).trim();
+        if trimmed.is_empty() {
+            continue;
         }
+        if POSTCODE_LINE.is_match(trimmed) {
+            let joined = previous
+                .and_then(|p| BOX_OR_STREET_LINE.captures(p))
+                .map(|c| format!("{}, {trimmed}", c[1].trim()));
+            push_unique(&mut out, joined.unwrap_or_else(|| trimmed.to_string()));
+        } else {
+            for m in POSTAL.find_iter(line) {
+                let a = m.as_str().trim().trim_end_matches(',').to_string();
+                push_unique(&mut out, a);
+            }
+        }
+        previous = Some(trimmed);
     }
     out
 }
@@ -245,12 +276,22 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
             if is_detail {
                 continue;
             }
-            let lower = line.to_lowercase();
+            let is_role = |part: &str| {
+                let lower = part.to_lowercase();
+                ROLE_WORDS.iter().any(|w| lower.contains(w))
+                    && !lower.contains("kaupunki")
+                    && !lower.contains("kunta")
+            };
+            // `Aki Lassila, kehittämispäällikkö`: a name, then a role.
+            if let Some((first, rest)) = line.split_once(", ") {
+                if !is_role(first) && is_role(rest) && first.split_whitespace().count() <= 4 {
+                    name = Some(first.trim().to_string());
+                    title = Some(rest.trim().to_string());
+                    break;
+                }
+            }
             let candidate = line.split(',').next().unwrap_or(line).trim().to_string();
-            if ROLE_WORDS.iter().any(|w| lower.contains(w))
-                && !lower.contains("kaupunki")
-                && !lower.contains("kunta")
-            {
+            if is_role(line) {
                 title.get_or_insert(candidate);
             } else {
                 name.get_or_insert(candidate);
@@ -286,66 +327,90 @@ fn basis_of_letter(letter: char) -> Option<LegalBasis> {
     })
 }
 
-const BASIS_WORDS: &[(LegalBasis, &[&str])] = &[
-    (LegalBasis::Consent, &["suostumu", "samtycke", "consent"]),
-    (
-        LegalBasis::Contract,
-        &[
-            "sopimu",
-            "asiakassuhde",
-            "asiakassuhteeseen",
-            "jäsenyy",
-            "avtal",
-            "contract",
-        ],
-    ),
-    (
-        LegalBasis::LegalObligation,
-        &[
-            "lakisääteinen velvoite",
-            "lakisääteisen velvoitteen",
-            "lakisääteisiä tehtäviä",
-            "lakiperuste",
-            "rättslig förpliktelse",
-            "legal obligation",
-            "lagstadgad",
-        ],
-    ),
-    (
-        LegalBasis::VitalInterests,
-        &["elintärke", "vitalt intresse", "vital interest"],
-    ),
-    (
-        LegalBasis::PublicTask,
-        &[
-            "yleisen edun",
-            "yleistä etua",
-            "julkisen vallan",
-            "allmänt intresse",
-            "myndighetsutövning",
-            "public interest",
-            "official authority",
-        ],
-    ),
-    (
-        LegalBasis::LegitimateInterests,
-        &[
-            "oikeutettu etu",
-            "oikeutetun edun",
-            "oikeutettuun etuun",
-            "berättigat intresse",
-            "legitimate interest",
-        ],
-    ),
-];
+/// Words naming a basis (Finnish, Swedish, English), each with its confidence.
+static BASIS_WORDS: LazyLock<Vec<(LegalBasis, Regex, f64)>> = LazyLock::new(|| {
+    vec![
+        (
+            LegalBasis::Consent,
+            re(r"(?i)suostumu|samtycke|\bconsent"),
+            0.9,
+        ),
+        (
+            LegalBasis::Contract,
+            re(r"(?i)sopimu|asiakassuhteeseen|\bavtal|\bcontract"),
+            0.9,
+        ),
+        (
+            LegalBasis::LegalObligation,
+            re(r"(?ix)
+                (?:lakisääteis|laillis|laillinen|lainsäädännöllis|lakiin\s+perustuv)\w*\s+velvoit
+              | lakisääteisiä\s+tehtäviä|lakisääteisten\s+tehtävien
+              | perustuu\s+(?:\p{L}+\s+)?lakiin|(?:lakiperusteis|lakisääteis)\w*\s+velvollisuu
+              | rättslig\w*\s+förpliktelse|lagstadgad|legal\s+obligation"),
+            0.9,
+        ),
+        (
+            LegalBasis::VitalInterests,
+            re(r"(?i)elintärke|vitalt\s+intresse|vital\s+interest"),
+            0.9,
+        ),
+        (
+            LegalBasis::PublicTask,
+            re(r"(?ix)
+                yleisen\s+edun|yleistä\s+etua|yleinen\s+etu|julkisen\s+vallan
+              | allmänt\s+intresse|myndighetsutövning
+              | public\s+interest|official\s+authority"),
+            0.9,
+        ),
+        (
+            LegalBasis::LegitimateInterests,
+            re(r"(?ix)
+                oikeutettu\s+(?:[\p{L}\-]+\s+){0,3}etu|oikeutetun\s+(?:[\p{L}\-]+\s+){0,3}edun
+              | oikeutettuun\s+(?:[\p{L}\-]+\s+){0,3}etuun|oikeutettuja\s+etuja
+              | berättigat?\w*\s+intresse|legitimate\s+interest"),
+            0.9,
+        ),
+    ]
+});
+/// "Without consent": not a consent basis.
+static NO_CONSENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bilman\s+(?:\p{L}+\s+){0,2}suostumu|\butan\s+(?:\p{L}+\s+){0,2}samtycke|\bwithout\s+(?:\p{L}+\s+){0,2}consent",
+    )
+});
+/// A disclosure sentence (a consent-only disclosure inside a purpose + legal basis text
+/// is not a consent basis).
+static DISCLOSURE_SENTENCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)luovut|\bdisclos|lämnas\s+ut|utlämn|överlåt"));
+/// Weak evidence of a legal obligation: a bare `Lakiperuste`, a list line `laki (...)`.
+static WEAK_OBLIGATION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?im)\blakiperuste\b|^\s*(?:[-•*]\s*)?laki\s*(?:\(|$)"));
+/// Article forms the main pattern does not cover: `artikel 6.1 c`, `article 6 1 c`.
+static ARTICLE_OTHER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:artikel|article|artikla)\s*([69])\s*(?:\.|\s)\s*\(?([12])\)?\s*(?:punkten\s*|led\s*)?\(?([a-j])\)?(?:\b|\))",
+    )
+});
 
 /// GDPR articles (`6(1)(c)`, `9(2)(h)`) and the bases of a legal-basis text.
 pub fn legal_bases(text: &str) -> (Vec<String>, Vec<LegalBasis>) {
+    let (articles, bases, _) = legal_bases_scored(text);
+    (articles, bases)
+}
+
+/// GDPR articles, bases and the confidence of each basis: 1.0 from an article letter,
+/// 0.9 from the basis named in words, 0.5 from weak evidence (`Lakiperuste` alone).
+pub fn legal_bases_scored(text: &str) -> (Vec<String>, Vec<LegalBasis>, BTreeMap<LegalBasis, f64>) {
     let mut articles = Vec::new();
-    let mut bases = Vec::new();
+    let mut confidence: BTreeMap<LegalBasis, f64> = BTreeMap::new();
+    let mut found = |b: LegalBasis, c: f64| {
+        let e = confidence.entry(b).or_insert(c);
+        if c > *e {
+            *e = c;
+        }
+    };
     for cap in ARTICLE.captures_iter(text) {
-        let groups: Vec<usize> = (1..=7).collect();
-        for g in groups {
+        for g in 1..=7 {
             if let Some(m) = cap.get(g) {
                 let letter = m
                     .as_str()
@@ -356,7 +421,7 @@ pub fn legal_bases(text: &str) -> (Vec<String>, Vec<LegalBasis>) {
                 if g <= 5 {
                     push_unique(&mut articles, format!("6(1)({letter})"));
                     if let Some(b) = basis_of_letter(letter) {
-                        push_unique(&mut bases, b);
+                        found(b, 1.0);
                     }
                 } else {
                     push_unique(&mut articles, format!("9(2)({letter})"));
@@ -364,14 +429,38 @@ pub fn legal_bases(text: &str) -> (Vec<String>, Vec<LegalBasis>) {
             }
         }
     }
-    let lower = text.to_lowercase();
-    for (basis, words) in BASIS_WORDS {
-        if words.iter().any(|w| lower.contains(w)) {
-            push_unique(&mut bases, *basis);
+    for cap in ARTICLE_OTHER.captures_iter(text) {
+        let letter = cap[3].to_ascii_lowercase().chars().next().expect("letter");
+        match (&cap[1], &cap[2]) {
+            ("6", "1") if letter <= 'f' => {
+                push_unique(&mut articles, format!("6(1)({letter})"));
+                if let Some(b) = basis_of_letter(letter) {
+                    found(b, 1.0);
+                }
+            }
+            ("9", "2") => push_unique(&mut articles, format!("9(2)({letter})")),
+            _ => {}
         }
     }
-    bases.sort();
-    (articles, bases)
+    for (a, b) in sentences(text) {
+        let sentence = &text[a..b];
+        for (basis, words, c) in BASIS_WORDS.iter() {
+            if !words.is_match(sentence) {
+                continue;
+            }
+            if *basis == LegalBasis::Consent
+                && (NO_CONSENT.is_match(sentence) || DISCLOSURE_SENTENCE.is_match(sentence))
+            {
+                continue;
+            }
+            found(*basis, *c);
+        }
+    }
+    if WEAK_OBLIGATION.is_match(text) {
+        found(LegalBasis::LegalObligation, 0.5);
+    }
+    let bases: Vec<LegalBasis> = confidence.keys().copied().collect();
+    (articles, bases, confidence)
 }
 
 // ---------------------------------------------------------------- legislation
@@ -381,6 +470,7 @@ static LAW_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         \b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})/(\d{1,4})\b      # 24.1.2003/13
       | \(?\bEU\)?\s*(20\d{2}|19\d{2})/(\d{1,4})\b                 # EU 2016/679
       | \b(\d{1,4})/((?:19|20)?\d{2})\b                           # 1050/2018, 523/99
+      | \b(199\d|20[0-3]\d)/(\d{3})\b                              # 2016/679 (EU, year first)
     ")
 });
 
@@ -396,7 +486,9 @@ pub fn citations(text: &str) -> Vec<Citation> {
             let whole = cap.get(0).expect("match");
             let number = if let (Some(y), Some(n)) = (cap.get(3), cap.get(4)) {
                 format!("{}/{}", n.as_str(), y.as_str())
-            } else if let (Some(y), Some(n)) = (cap.get(5), cap.get(6)) {
+            } else if let (Some(y), Some(n)) =
+                (cap.get(5).or(cap.get(9)), cap.get(6).or(cap.get(10)))
+            {
                 format!("{}/{}", y.as_str(), n.as_str())
             } else if let (Some(n), Some(y)) = (cap.get(7), cap.get(8)) {
                 let y = y.as_str();
@@ -422,6 +514,25 @@ pub fn citations(text: &str) -> Vec<Citation> {
             if before.ends_with('.') && cap.get(7).is_some() {
                 continue;
             }
+            // `21 § (9.8.2019/908)`: the act that last amended the section, not a law
+            // the notice cites.
+            if found_number
+                && before
+                    .trim_end()
+                    .trim_end_matches('(')
+                    .trim_end()
+                    .ends_with('§')
+            {
+                continue;
+            }
+            let note = (cap.get(7).is_some_and(|n| n.as_str() == "679")
+                && number == "2016/679")
+                .then(|| {
+                    format!(
+                        "written as {}; normalised to 2016/679, the EU General Data Protection Regulation's number (year first)",
+                        whole.as_str().trim_start_matches('(')
+                    )
+                });
             let law = laws::by_number(&number);
             let near_law_word = lower.contains("laki")
                 || lower.contains("lain")
@@ -453,6 +564,7 @@ pub fn citations(text: &str) -> Vec<Citation> {
                 number: Some(number),
                 name,
                 repealed: law.is_some_and(laws::Law::is_repealed),
+                note,
             });
         }
         if !found_number {
@@ -468,6 +580,7 @@ pub fn citations(text: &str) -> Vec<Citation> {
                     number: Some(law.number.to_string()),
                     name: Some(law.name.to_string()),
                     repealed: law.is_repealed(),
+                    note: None,
                 });
             }
         }
@@ -505,7 +618,11 @@ const CATEGORY_WORDS: &[(DataCategory, &[&str])] = &[
             "adress",
             "address",
             "kotikunta",
+            "kotipaikka",
+            "asuinkunta",
             "asuinpaikka",
+            "hemort",
+            "hemkommun",
             "country of residence",
         ],
     ),
@@ -573,7 +690,8 @@ const CATEGORY_WORDS: &[(DataCategory, &[&str])] = &[
     (
         DataCategory::Family,
         &[
-            "perhe", "huoltaja", "lapsi", "lapset", "puoliso", "familj", "family",
+            "perhe", "huoltaja", "lapsi", "lapset", "puoliso", "omainen", "omaise", "familj",
+            "family",
         ],
     ),
     (
@@ -602,7 +720,7 @@ const CATEGORY_WORDS: &[(DataCategory, &[&str])] = &[
         DataCategory::ServiceHistory,
         &[
             "käyttöhistoria",
-            "asiakaskertomus",
+            "asiakaskertomu",
             "palvelutapahtum",
             "asiakastapahtum",
             "tilatut palvelut",
@@ -622,15 +740,82 @@ const CATEGORY_WORDS: &[(DataCategory, &[&str])] = &[
     ),
 ];
 
-/// The category of one item of personal data.
+/// Items whose words would mislead the table: identifiers and technical addresses
+/// that the schema's list has no category for, and general contact details.
+const CATEGORY_FIRST: &[(DataCategory, &[&str])] = &[
+    (
+        DataCategory::Other,
+        &[
+            "ip-osoite",
+            "ip-adress",
+            "ip address",
+            "www-sivu",
+            "wwwsivu",
+            "verkkosivu",
+            "käyttäjätunnu",
+            "användarnamn",
+            "username",
+            "user name",
+            "salasana",
+            "lösenord",
+            "password",
+        ],
+    ),
+    (
+        DataCategory::ContactDetails,
+        &[
+            "yhteystied",
+            "yhteistied",
+            "sähköiset osoitteet",
+            "kontaktuppgift",
+            "contact details",
+            "contact information",
+        ],
+    ),
+];
+
+/// The category of one item of personal data. An item with a list in parentheses
+/// (`yhteystiedot (puhelinnumero, sähköpostiosoite)`) is categorised by its head.
 pub fn categorise(item: &str) -> DataCategory {
-    let lower = item.to_lowercase();
+    let head = item.split('(').next().unwrap_or(item).trim();
+    let lower = if head.is_empty() { item } else { head }.to_lowercase();
+    for (category, words) in CATEGORY_FIRST {
+        // General contact details only as the item's head word (`yhteystiedot (...)`,
+        // `yrityksen yhteistiedot`), not `Työnantaja ja sen yhteystiedot`.
+        let hay = if *category == DataCategory::ContactDetails {
+            lower
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            lower.clone()
+        };
+        if words.iter().any(|w| hay.contains(w)) {
+            return *category;
+        }
+    }
     for (category, words) in CATEGORY_WORDS {
-        if words.iter().any(|w| lower.contains(w)) {
+        if words.iter().any(|w| contains_keyword(&lower, w)) {
             return *category;
         }
     }
     DataCategory::Other
+}
+
+/// Whether `hay` holds the keyword: anywhere in a word for longer keywords (Finnish
+/// compounds put the head last: `sähköpostiosoite`), only at a word's start for short
+/// ones (`ikä` is in `alaikäisen`, which is no age).
+fn contains_keyword(hay: &str, keyword: &str) -> bool {
+    if keyword.chars().count() > 4 {
+        return hay.contains(keyword);
+    }
+    hay.match_indices(keyword).any(|(i, _)| {
+        hay[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
@@ -646,7 +831,7 @@ pub fn data_items(text: &str) -> Vec<DataItem> {
         if line.is_empty() || line.ends_with(':') {
             continue;
         }
-        if line.split_whitespace().count() > 12 {
+        if line.split_whitespace().count() > 12 && !is_comma_list(line) {
             for (a, b) in sentences(line) {
                 let sentence = &line[a..b];
                 if let Some(m) = LIST_INTRO.find(sentence) {
@@ -679,13 +864,26 @@ pub fn data_items(text: &str) -> Vec<DataItem> {
             if item.is_empty() || item.split_whitespace().count() > 8 {
                 continue;
             }
+            let category = categorise(item);
             out.push(DataItem {
                 text: item.to_string(),
-                category: categorise(item),
+                category,
+                dpv: dpv::category(category).to_string(),
             });
         }
     }
     out
+}
+
+/// A long line that is one sentence listing three or more short things
+/// (`Potilaan nimeämä lähiomainen, alaikäisen potilaan huoltaja, potilaan laillinen
+/// edustaja …`) is a list, not prose.
+fn is_comma_list(line: &str) -> bool {
+    if sentences(line).len() > 1 {
+        return false;
+    }
+    let pieces = split_outside_parens(line);
+    pieces.len() >= 3 && pieces.iter().all(|p| p.split_whitespace().count() <= 10)
 }
 
 fn split_outside_parens(line: &str) -> Vec<&str> {
@@ -814,6 +1012,11 @@ const SOURCE_WORDS: &[(SourceKind, &[&str])] = &[
             "hakijalta",
             "den registrerade själv",
             "kunden själv",
+            "själva",
+            "själv ",
+            "av dig",
+            "provided by you",
+            "you provide",
             "från kunden",
             "given by the user",
             "from the data subject",
@@ -926,7 +1129,24 @@ pub struct Statement {
     pub text: String,
 }
 
-/// Split text into sentences with their byte ranges.
+/// Abbreviations after which a full stop does not end the sentence
+/// (`esim. nimi, osoite`, `sis. osoite`, `bl.a.`).
+const ABBREVIATIONS: &[&str] = &[
+    "esim", "mm", "sis", "ym", "yms", "tms", "ns", "ks", "ko", "vrt", "bl.a", "t.ex", "e.g", "i.e",
+    "etc", "inkl", "incl",
+];
+
+fn ends_with_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    ABBREVIATIONS.iter().any(|a| word.eq_ignore_ascii_case(a))
+}
+
+/// Sentence spans (byte ranges) of a text: a sentence ends at `.`, `!`, `?` before a
+/// space or the end (not after an abbreviation or inside a short number), or at a
+/// line break.
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -937,7 +1157,8 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
         let end_here = c == b'\n'
             || ((c == b'.' || c == b'!' || c == b'?')
                 && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\n')
-                && !(i > 0 && bytes[i - 1].is_ascii_digit() && i >= 1 && i - start < 4));
+                && !(i > 0 && bytes[i - 1].is_ascii_digit() && i >= 1 && i - start < 4)
+                && !(c == b'.' && ends_with_abbreviation(&text[start..i])));
         if end_here {
             let s = text[start..=i].trim();
             if !s.is_empty() {
@@ -1131,10 +1352,77 @@ static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The event a period runs from: `asiakkuuden päättymisestä`, `viimeisestä
+/// kirjautumisesta`, `efter att kundrelationen upphört`, `after the end of the contract`.
+static FROM_EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        [\p{L}\-]+\s+
+          (?:päättymisestä|päättymisen\s+jälkeen|päättymistä|päätyttyä|loppumisesta|loppumisen\s+jälkeen
+            |lopettamisesta|lopettamisen\s+jälkeen|sulkemisesta|sulkemisen\s+jälkeen|poistumisesta
+            |eroamisesta|eroamisen\s+jälkeen|valmistumisesta|valmistumisen\s+jälkeen
+            |kuolemasta|syntymästä|kirjautumisesta)
+          (?:\s+lukien|\s+lähtien)?
+      | viimeisestä\s+[\p{L}\-]+(?:\s+lukien|\s+lähtien)?
+      | viimeisen\s+[\p{L}\-]+\s+jälkeen
+      | (?:[\p{L}\-]+\s+)?(?:kalenteri|tili)?vuoden\s+(?:lopusta|päättymisestä)
+      | efter\s+(?:att\s+)?(?:[\p{L}\-]+\s+){1,3}?(?:upphört|upphör|avslutats|avslutas|avslutades)
+      | från\s+(?:det\s+att\s+)?(?:[\p{L}\-]+\s+){1,3}?(?:upphört|avslutades|avslutats)
+      | (?:after|from)\s+the\s+(?:end|termination|closing|expiry)\s+of\s+(?:the\s+|your\s+)?[\p{L}\-]+(?:\s+[\p{L}\-]+)?
+      | after\s+the\s+last\s+[\p{L}\-]+
+      | (?:efter|sedan)\s+(?:den\s+|det\s+)?senaste\s+[\p{L}\-]+")
+});
+
+/// The event a period written at `range` of `text` runs from: first looked for after
+/// the period in the same sentence (`10-30 vuotta palvelun päättymisestä`), else just
+/// before it (`asiakkuussuhteen päättymisen jälkeen vuoden ajan`).
+fn from_event(text: &str, range: (usize, usize)) -> Option<String> {
+    let (sentence_start, sentence_end) = sentences(text)
+        .into_iter()
+        .find(|&(a, b)| a <= range.0 && range.1 <= b)
+        .unwrap_or((0, text.len()));
+    let after = &text[range.1..sentence_end];
+    let after = &after[..floor_char_boundary(after, 90)];
+    if let Some(m) = FROM_EVENT.find(after) {
+        // Only when nothing but a few words separates the period from the event.
+        if after[..m.start()].split_whitespace().count() <= 3
+            && !after[..m.start()].contains([',', ';'])
+        {
+            return Some(m.as_str().trim().to_string());
+        }
+    }
+    let before = &text[sentence_start..range.0];
+    let cut = before.len().saturating_sub(80);
+    let cut = (cut..=before.len())
+        .find(|&i| before.is_char_boundary(i))
+        .unwrap_or(before.len());
+    let before = &before[cut..];
+    FROM_EVENT
+        .find_iter(before)
+        .last()
+        .filter(|m| {
+            let gap = &before[m.end()..];
+            gap.split_whitespace().count() <= 3 && !gap.contains([',', ';', ':'])
+        })
+        .map(|m| m.as_str().trim().to_string())
+}
+
+fn floor_char_boundary(s: &str, max: usize) -> usize {
+    if max >= s.len() {
+        return s.len();
+    }
+    (0..=max)
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
 /// Retention periods in a text: numbers and number words with a unit, as ISO 8601
-/// durations, and permanent retention. A range (`10-30 vuotta`) gives its upper bound.
+/// durations, and permanent retention, each with the event it runs from when the
+/// sentence names one. A range (`10-30 vuotta`) gives its upper bound.
 pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
     let mut out = Vec::new();
+    // Byte ranges already read as periods: "kymmenen vuoden ajan" is one period.
+    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
     for cap in PERIOD.captures_iter(text) {
         let unit = cap[5].to_lowercase();
         let amount = if let Some(n) = cap.get(2).or(cap.get(1)).or(cap.get(4)) {
@@ -1180,10 +1468,13 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
         if designator == "Y" && n > 150 {
             continue;
         }
+        let whole = cap.get(0).expect("match");
+        taken.push(whole.range());
         out.push(RetentionPeriod {
             text: cap[0].trim().to_string(),
             duration: Some(format!("P{n}{designator}")),
             permanent: false,
+            from_event: from_event(text, (whole.start(), whole.end())),
         });
     }
     // A lone "vuoden ajan" (for a year).
@@ -1191,14 +1482,12 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
         LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan)\b"));
     for cap in YEAR_ALONE.captures_iter(text) {
         let m = cap.get(1).expect("group");
-        if !out
-            .iter()
-            .any(|p: &RetentionPeriod| p.text.ends_with(m.as_str()))
-        {
+        if !taken.iter().any(|r| r.start < m.end() && m.start() < r.end) {
             out.push(RetentionPeriod {
                 text: m.as_str().to_string(),
                 duration: Some("P1Y".into()),
                 permanent: false,
+                from_event: from_event(text, (m.start(), m.end())),
             });
         }
     }
@@ -1207,6 +1496,7 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
             text: m.as_str().to_string(),
             duration: None,
             permanent: true,
+            from_event: None,
         });
     }
     out
@@ -1227,6 +1517,9 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
             "saada tietää",
             "tarkastuspyyn",
             "rätt till insyn",
+            "tillgång till",
+            "rätt att granska",
+            "rätt att få veta",
             "granskningsrätt",
             "kontrollera",
             "right of access",
@@ -1245,6 +1538,7 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
             "oikaisu",
             "täydentä",
             "rättelse",
+            "rättas",
             "rätta",
             "korriger",
             "rectif",
@@ -1259,6 +1553,7 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
             "poisto",
             "tulla unohdetuksi",
             "radera",
+            "bli bortglömd",
             "erasure",
             "delete",
             "deletion",
@@ -1284,6 +1579,7 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
             "kielto-oikeus",
             "kieltää",
             "invända",
+            "motsätta",
             "invändning",
             "object",
         ],
@@ -1295,6 +1591,7 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
             "siirrettävyy",
             "siirtää tiedot",
             "dataportabilitet",
+            "överföra",
             "flytta",
             "portability",
         ],
@@ -1365,9 +1662,11 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
             invalid = bad;
         }
         FieldKey::LegalBasis => {
-            let (articles, bases) = legal_bases(text);
+            let (articles, bases, confidence) = legal_bases_scored(text);
             v.gdpr_articles = articles;
+            v.dpv = dpv::links(&bases, &[]);
             v.bases = bases;
+            v.basis_confidence = confidence;
         }
         FieldKey::Legislation => v.citations = citations(text),
         FieldKey::DataContent => v.items = data_items(text),
@@ -1381,7 +1680,10 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
         }
         FieldKey::Transfers => v.outside_eea = outside_eea(text),
         FieldKey::Retention => v.periods = retention_periods(text),
-        FieldKey::Rights => v.rights = rights(text),
+        FieldKey::Rights => {
+            v.rights = rights(text);
+            v.dpv = dpv::links(&[], &v.rights);
+        }
         _ => {}
     }
     (v, invalid)
@@ -1472,6 +1774,15 @@ mod tests {
                 .as_deref(),
             Some("P1Y")
         );
+        // One period, not ten years and a year.
+        let ten =
+            retention_periods("säilytetään enintään kymmenen vuoden ajan jäsenyyden päättymisestä");
+        assert_eq!(ten.len(), 1);
+        assert_eq!(ten[0].duration.as_deref(), Some("P10Y"));
+        assert_eq!(
+            ten[0].from_event.as_deref(),
+            Some("jäsenyyden päättymisestä")
+        );
         assert_eq!(
             retention_periods("kuusi kuukautta")[0].duration.as_deref(),
             Some("P6M")
@@ -1528,5 +1839,155 @@ mod tests {
     fn rights_named() {
         let r = rights("Asiakkaalla on oikeus tarkastaa tietonsa ja vaatia virheellisen tiedon korjaamista. Oikeus tehdä valitus tietosuojavaltuutetulle.");
         assert_eq!(r, [Right::Access, Right::Rectification, Right::Complaint]);
+    }
+    #[test]
+    fn more_phone_forms() {
+        assert_eq!(phones("puh. 0100 0500"), ["+3581000500"]);
+        assert_eq!(phones("tel. +46 8 123 456 78"), ["+46812345678"]);
+        assert_eq!(phones("Puhelin: 09 1911"), ["+35891911"]);
+    }
+
+    #[test]
+    fn addresses_on_two_lines() {
+        // golden/corpus/15: the post office name has two words.
+        assert_eq!(
+            addresses("Kansalliskirjasto\nPL 26 (Teollisuuskatu 23)\n00014 Helsingin yliopisto\nPuhelin: 09 1911"),
+            ["PL 26 (Teollisuuskatu 23), 00014 Helsingin yliopisto"]
+        );
+        assert_eq!(
+            addresses("PB 4300\n00099 HELSINGFORS STAD"),
+            ["PB 4300, 00099 HELSINGFORS STAD"]
+        );
+        assert_eq!(
+            addresses("PL 100, (Nallinkatu 2), 21201 Raisio"),
+            ["PL 100, (Nallinkatu 2), 21201 Raisio"]
+        );
+    }
+
+    #[test]
+    fn name_then_role() {
+        let (name, title) =
+            name_and_title("Aki Lassila, kehittämispäällikkö\nKirjastoverkkopalvelut");
+        assert_eq!(name.as_deref(), Some("Aki Lassila"));
+        assert_eq!(title.as_deref(), Some("kehittämispäällikkö"));
+    }
+
+    #[test]
+    fn legal_basis_words_and_confidence() {
+        // golden/corpus/40: legitimate interest and legal obligation in words.
+        let (_, b, _) = legal_bases_scored("oikeusperuste henkilötietojen käsittelylle ovat rekisterinpitäjän oikeutettu etu ja laillinen velvoite.\n\nHenkilötietojen käsittelyn tarkoitus on ylläpitää yhdistyksen jäsenten yhteys- ja jäsenyystietoja.");
+        assert_eq!(
+            b,
+            [LegalBasis::LegalObligation, LegalBasis::LegitimateInterests]
+        );
+        // golden/corpus/08.
+        let (_, b, _) =
+            legal_bases_scored("rekisterinpitäjän oikeutettu asiakassuhteesta johtuva etu");
+        assert_eq!(b, [LegalBasis::LegitimateInterests]);
+        // seed 002: a bare "Lakiperuste" is weak evidence.
+        let (_, b, c) = legal_bases_scored("Lakiperuste");
+        assert_eq!(b, [LegalBasis::LegalObligation]);
+        assert_eq!(c[&LegalBasis::LegalObligation], 0.5);
+        // Consent in a negation or a disclosure sentence is not a consent basis.
+        let (_, b, _) = legal_bases_scored(
+            "Käsittely perustuu sopimukseen. Tietoja ei luovuteta ilman suostumusta.",
+        );
+        assert_eq!(b, [LegalBasis::Contract]);
+        let (_, b, _) = legal_bases_scored("Käsittely perustuu lakisääteisen velvoitteen noudattamiseen. Tietoja voidaan luovuttaa asiakkaan suostumuksella.");
+        assert_eq!(b, [LegalBasis::LegalObligation]);
+        let (a, b, c) =
+            legal_bases_scored("Behandlingen grundar sig på artikel 6.1 c och artikel 9.2 h");
+        assert_eq!(a, ["6(1)(c)", "9(2)(h)"]);
+        assert_eq!(b, [LegalBasis::LegalObligation]);
+        assert_eq!(c[&LegalBasis::LegalObligation], 1.0);
+        assert_eq!(
+            legal_bases("berättigat intresse").1,
+            [LegalBasis::LegitimateInterests]
+        );
+        assert_eq!(
+            legal_bases("allmänt intresse och myndighetsutövning").1,
+            [LegalBasis::PublicTask]
+        );
+    }
+
+    #[test]
+    fn citation_notes_and_amendments() {
+        let c = citations("- EU:n yleinen tietosuoja-asetus (679/2016)");
+        assert!(c[0].note.as_deref().unwrap().contains("679/2016"));
+        // seed 000: the amending act after a section is not a second citation.
+        let c = citations("- Laki sähköisestä asioiden viranomaistoiminnassa (24.1.2003/13) 21 § (9.8.2019/908) Arkistointi");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].number.as_deref(), Some("13/2003"));
+        let c = citations("Tietosuoja-asetus 2016/679 ja tietosuojalaki 1050/2018");
+        let n: Vec<_> = c.iter().map(|c| c.number.clone().unwrap()).collect();
+        assert_eq!(n, ["2016/679", "1050/2018"]);
+        assert!(c[0].note.is_none());
+        let c = citations(
+            "potilaslaki 785/1992, potilasasiakirja-asetus 298/2009 ja toisiolaki 552/2019",
+        );
+        assert_eq!(c.len(), 3);
+        assert!(c[1].repealed);
+    }
+
+    #[test]
+    fn retention_from_event() {
+        let p = retention_periods("Työllisyyspalveluiden asiakaskohtaiset tietoja säilytetään 10-30 vuotta palvelun päättymisestä.");
+        assert_eq!(p[0].from_event.as_deref(), Some("palvelun päättymisestä"));
+        let p = retention_periods(
+            "Henkilötiedot säilytetään asiakkuussuhteen päättymisen jälkeen vuoden ajan.",
+        );
+        assert_eq!(
+            p[0].from_event.as_deref(),
+            Some("asiakkuussuhteen päättymisen jälkeen")
+        );
+        let p = retention_periods("Tiedot poistetaan 12 kuukautta viimeisestä kirjautumisesta.");
+        assert_eq!(
+            p[0].from_event.as_deref(),
+            Some("viimeisestä kirjautumisesta")
+        );
+        let p = retention_periods(
+            "Personuppgifterna sparas i 12 månader efter den senaste inloggningen.",
+        );
+        assert_eq!(
+            p[0].from_event.as_deref(),
+            Some("efter den senaste inloggningen")
+        );
+        let p = retention_periods(
+            "säilytysaika on 12 vuotta potilaan kuolemasta tai 120 vuotta potilaan syntymästä",
+        );
+        assert_eq!(p[1].from_event.as_deref(), Some("potilaan syntymästä"));
+        let p = retention_periods("viimeistään kahden vuoden kuluttua");
+        assert_eq!(p[0].from_event, None);
+    }
+
+    #[test]
+    fn categories_from_the_corpus() {
+        assert_eq!(categorise("IP-osoitetieto"), DataCategory::Other);
+        assert_eq!(categorise("Käyttäjätunnus"), DataCategory::Other);
+        assert_eq!(categorise("Användarnamnet"), DataCategory::Other);
+        assert_eq!(
+            categorise("yhteystiedot (puhelinnumero, sähköpostiosoite)"),
+            DataCategory::ContactDetails
+        );
+        assert_eq!(
+            categorise("Rekisteröidyn kotipaikka"),
+            DataCategory::Address
+        );
+        assert_eq!(
+            categorise("yrityksen asiakaskertomukset"),
+            DataCategory::ServiceHistory
+        );
+        let items = data_items("nimi, sähköpostiosoite");
+        assert_eq!(items[1].dpv, "https://w3id.org/dpv/pd#EmailAddress");
+    }
+
+    #[test]
+    fn swedish_sources_and_rights() {
+        assert_eq!(
+            source_kinds("Uppgifterna fås av de registrerade själva."),
+            [SourceKind::DataSubject]
+        );
+        let r = rights("Den registrerade har rätt att granska sina uppgifter och kräva rättelse.");
+        assert_eq!(r, [Right::Access, Right::Rectification]);
     }
 }
