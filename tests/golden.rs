@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use seloste::diff::{diff_values, render};
+use seloste::diff::{diff_results, DiffOptions};
 use seloste::output::{collect_inputs, result_paths, to_json};
 use seloste::pipeline::{extract, Options};
+use seloste::review::{render_changes, Style};
 
 /// A fixed date so that the future-date check does not depend on when tests run.
 const TODAY: &str = "2026-11-22";
@@ -36,6 +37,7 @@ fn samples_match_golden_files() {
         docs.len()
     );
     let mut failures = Vec::new();
+    let mut compared = 0;
     for doc in &docs {
         let bytes = std::fs::read(&doc.path).unwrap();
         let results = match extract(&doc.relative, &bytes, &options()) {
@@ -51,6 +53,7 @@ fn samples_match_golden_files() {
                 .zip(result_paths(&golden, &doc.relative, results.len()))
         {
             let actual = serde_json::to_value(result).unwrap();
+            compared += 1;
             if bless {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(&path, to_json(&actual)).unwrap();
@@ -66,21 +69,28 @@ fn samples_match_golden_files() {
             };
             let expected: serde_json::Value = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
-            let diffs = diff_values(&expected, &actual, &[]);
-            if !diffs.is_empty() {
+            // The same comparison and rendering as `seloste diff`; span-only changes
+            // are counted, and listed when nothing else changed.
+            let changes = diff_results(&expected, &actual, &DiffOptions::default());
+            if !changes.is_empty() {
+                let style = Style {
+                    color: false,
+                    spans: changes.iter().all(|c| c.span_only),
+                };
                 failures.push(format!(
                     "{} differs from {}:\n{}",
                     doc.relative,
                     rel(&path),
-                    render(&diffs)
+                    render_changes(&changes, &style)
                 ));
             }
         }
     }
     assert!(
         failures.is_empty(),
-        "{} of {} documents differ from their golden files (SELOSTE_BLESS=1 rewrites them):\n{}",
+        "{} of {} results ({} documents) differ from their golden files (SELOSTE_BLESS=1 rewrites them):\n{}",
         failures.len(),
+        compared,
         docs.len(),
         failures.join("\n")
     );
