@@ -1,17 +1,20 @@
-//! The command line: `seloste extract` and `seloste schema`.
+//! The command line: `seloste extract`, `seloste merge` and `seloste schema`.
 //!
 //! Exit codes: 0 every document was processed (gaps and conflicts are findings, not
-//! failures); 1 some documents failed; 2 usage or setup error.
+//! failures); 1 some documents failed (or `--fail-on` findings); 2 usage or setup
+//! error; 130 stopped by Ctrl-C (the record is written, `--resume` finishes the run).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rayon::prelude::*;
 
+use crate::archive::ZipCaps;
+use crate::batch::{self, RunConfig, Selection};
 use crate::model::NoticeResult;
-use crate::output::{self, DocumentRecord, InputDoc, RunRecord};
-use crate::pipeline::{self, Options};
+use crate::output;
+use crate::pipeline::Options;
+use crate::record::Status;
 
 /// Extract Finnish privacy notices into one schema, with gaps and conflicts.
 #[derive(Debug, Parser)]
@@ -29,19 +32,23 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Print the JSON Schema of one document's result.
     Schema,
+    /// Join the records and results of several `extract --out` directories (shards).
+    Merge(MergeArgs),
+    /// Compare two runs (or two result files) field by field: GOLDEN (approved) against ACTUAL; exit 0 same, 1 different, 2 error.
+    Diff(crate::review::DiffArgs),
 }
 
 /// Arguments of `extract`.
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
-    /// Files or directories (searched recursively for .txt, .md, .html, .pdf and files without an extension).
-    #[arg(required = true)]
+    /// Files, directories (searched recursively for .txt, .md, .html, .pdf, files without an extension, and .zip archives) and .zip archives.
+    #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
     /// Output directory.
-    #[arg(long, short)]
-    pub out: PathBuf,
+    #[arg(long, short, required_unless_present = "jsonl")]
+    pub out: Option<PathBuf>,
     /// Also write the normalised text the spans point into, as OUT/<relative path>.norm.txt.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub emit_text: bool,
     /// Worker threads (default: all cores).
     #[arg(long, short)]
@@ -49,9 +56,68 @@ pub struct ExtractArgs {
     /// Today's date for the future-date check (YYYY-MM-DD; default: the system date).
     #[arg(long)]
     pub today: Option<String>,
-    /// Largest input file accepted, in bytes.
+    /// Largest input file (or archive entry) accepted, in bytes.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     pub max_bytes: u64,
+    /// Print nothing on stderr but errors (and no progress bar).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Only documents whose relative path matches one of these globs (`*` also matches `/`).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Leave out documents, folders and archives whose relative path matches one of these globs.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read more inputs from FILE, one path per line (`-`: standard input); outputs keep the path as written.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Time budget per document, in seconds; past it the document's status is `timeout`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub timeout: f64,
+    /// Skip documents whose sha256 and tool version match the previous run in OUT.
+    #[arg(long, conflicts_with = "jsonl")]
+    pub resume: bool,
+    /// Write each result as one line of JSON on stdout instead of result files.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Process only shard K of N (by a stable hash of the relative path), e.g. 2/8.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Also exit 1 when a document has an error-severity finding (`errors`), an
+    /// error-severity gap (`gaps`) or any conflict (`conflicts`).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub fail_on: Vec<FailOn>,
+    /// Most entries read from one zip archive.
+    #[arg(long, default_value_t = 100_000)]
+    pub zip_max_entries: usize,
+    /// Most uncompressed bytes (as declared) in one zip archive.
+    #[arg(long, default_value_t = 16 * 1024 * 1024 * 1024)]
+    pub zip_max_total: u64,
+    /// Highest compression ratio of one zip entry (a zip bomb guard).
+    #[arg(long, default_value_t = 200)]
+    pub zip_max_ratio: u64,
+}
+
+/// Findings that make `extract` exit 1 (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any gap or conflict of error severity.
+    Errors,
+    /// Any gap of error severity (missing required information).
+    Gaps,
+    /// Any conflict.
+    Conflicts,
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Output directories of earlier runs (e.g. one per shard).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory to merge into: results are copied, run.json and summary.csv rewritten.
+    #[arg(long, short)]
+    pub out: PathBuf,
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -68,6 +134,7 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
+        Command::Diff(args) => crate::review::run(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(NoticeResult);
             print!("{}", output::to_json(&schema));
@@ -80,75 +147,14 @@ pub fn main() -> i32 {
                 2
             }
         },
-    }
-}
-
-/// Read, extract and write one document; never panics outward.
-fn process_one(doc: &InputDoc, args: &ExtractArgs, options: &Options) -> DocumentRecord {
-    let bytes = match std::fs::metadata(&doc.path) {
-        Ok(m) if m.len() > options.max_bytes => {
-            return DocumentRecord::failed(
-                &doc.relative,
-                None,
-                format!(
-                    "skipped: the file is {} bytes, over the limit of {} bytes",
-                    m.len(),
-                    options.max_bytes
-                ),
-            )
-        }
-        _ => match std::fs::read(&doc.path) {
-            Ok(b) => b,
-            Err(e) => {
-                return DocumentRecord::failed(
-                    &doc.relative,
-                    None,
-                    format!("cannot read the file: {e}"),
-                )
+        Command::Merge(args) => match batch::merge(&args.inputs, &args.out, args.quiet) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("seloste: {message}");
+                2
             }
         },
-    };
-    let sha = pipeline::sha256_hex(&bytes);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        pipeline::extract(&doc.relative, &bytes, options)
-    }));
-    let extraction = match outcome {
-        Ok(Ok(x)) => x,
-        Ok(Err(e)) => return DocumentRecord::failed(&doc.relative, Some(sha), e.to_string()),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown".into());
-            return DocumentRecord::failed(
-                &doc.relative,
-                Some(sha),
-                format!("internal error while extracting: {what}"),
-            );
-        }
-    };
-    let paths = output::result_paths(&args.out, &doc.relative, extraction.results.len());
-    for (result, path) in extraction.results.iter().zip(&paths) {
-        if let Err(e) = output::write_atomic(path, output::to_json(result).as_bytes()) {
-            return DocumentRecord::failed(
-                &doc.relative,
-                Some(sha),
-                format!("cannot write the result: {e}"),
-            );
-        }
     }
-    if args.emit_text {
-        let path = output::norm_text_path(&args.out, &doc.relative);
-        if let Err(e) = output::write_atomic(&path, extraction.norm.text.as_bytes()) {
-            return DocumentRecord::failed(
-                &doc.relative,
-                Some(sha),
-                format!("cannot write the normalised text: {e}"),
-            );
-        }
-    }
-    DocumentRecord::ok(&doc.relative, &extraction.results)
 }
 
 fn validate_today(today: &str) -> Result<(), String> {
@@ -168,55 +174,93 @@ pub fn extract(args: &ExtractArgs) -> Result<i32, String> {
         validate_today(today)?;
         options.today = today.clone();
     }
-    let (docs, problems) = output::collect_inputs(&args.inputs);
+    if !(args.timeout.is_finite() && args.timeout >= 0.0) {
+        return Err(format!("--timeout {}: expected seconds >= 0", args.timeout));
+    }
+    let shard = args.shard.as_deref().map(batch::parse_shard).transpose()?;
+    let caps = ZipCaps {
+        max_entries: args.zip_max_entries,
+        max_total: args.zip_max_total,
+        max_ratio: args.zip_max_ratio.max(1),
+        max_entry: args.max_bytes,
+    };
+    let selection = Selection {
+        inputs: args.inputs.clone(),
+        files_from: args.files_from.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        shard,
+        caps,
+    };
+    let (jobs, problems) = batch::list_jobs(&selection)?;
     for p in &problems {
         eprintln!("seloste: {}: {}", p.path, p.message);
     }
-    if docs.is_empty() && !problems.is_empty() {
+    if jobs.is_empty() && !problems.is_empty() {
         return Err("no readable input".into());
     }
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let records: Vec<DocumentRecord> = pool.install(|| {
-        docs.par_iter()
-            .map(|doc| {
-                let record = process_one(doc, args, &options);
-                if !args.quiet || record.status == output::Status::Error {
-                    eprintln!("{}", record.summary_line());
-                }
-                record
-            })
-            .collect()
+    let recorded_options = serde_json::json!({
+        "inputs": args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "files_from": args.files_from.as_ref().map(|p| p.display().to_string()),
+        "include": args.include,
+        "exclude": args.exclude,
+        "shard": args.shard,
+        "today": options.today,
+        "max_bytes": args.max_bytes,
+        "timeout_secs": args.timeout,
+        "emit_text": args.emit_text,
+        "jsonl": args.jsonl,
+        "zip_max_entries": caps.max_entries,
+        "zip_max_total": caps.max_total,
+        "zip_max_ratio": caps.max_ratio,
     });
-    let failed = records
-        .iter()
-        .filter(|r| r.status == output::Status::Error)
-        .count()
-        + problems.len();
-    let run = RunRecord {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        schema_version: crate::model::SCHEMA_VERSION.to_string(),
-        documents: records,
+    let config = RunConfig {
+        out: args.out.clone(),
+        options,
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        emit_text: args.emit_text,
+        jsonl: args.jsonl,
+        resume: args.resume,
+        jobs: args.jobs.unwrap_or(0),
+        quiet: args.quiet,
+        caps,
+        recorded_options,
     };
-    write_run_record(&args.out, &run)?;
+    let outcome = batch::run(jobs, &config)?;
+    let docs = &outcome.documents;
+    let failed = docs.iter().filter(|r| r.status.failed()).count() + problems.len();
+    let finding = |d: &&batch::Brief| {
+        args.fail_on.iter().any(|f| match f {
+            FailOn::Errors => d.gaps.error + d.conflicts.error > 0,
+            FailOn::Gaps => d.gaps.error > 0,
+            FailOn::Conflicts => d.conflicts.total() > 0,
+        })
+    };
+    let flagged = docs.iter().filter(finding).count();
     if !args.quiet {
-        eprintln!(
-            "seloste: {} documents, {} failed; results in {}",
-            run.documents.len(),
-            failed,
-            args.out.display()
-        );
+        let skipped = docs.iter().filter(|d| d.status == Status::Skipped).count();
+        let mut line = format!("seloste: {} documents, {} failed", docs.len(), failed);
+        if skipped > 0 {
+            line.push_str(&format!(", {skipped} unchanged (skipped)"));
+        }
+        if !args.fail_on.is_empty() {
+            line.push_str(&format!(", {flagged} with --fail-on findings"));
+        }
+        if let Some(out) = &args.out {
+            line.push_str(&format!("; record in {}", out.display()));
+        }
+        if outcome.interrupted {
+            line.push_str("; interrupted: run again with --resume to finish");
+        }
+        eprintln!("{line}");
     }
-    Ok(if failed > 0 { 1 } else { 0 })
-}
-
-fn write_run_record(out: &Path, run: &RunRecord) -> Result<(), String> {
-    output::write_atomic(&out.join("run.json"), output::to_json(run).as_bytes())
-        .map_err(|e| format!("cannot write run.json: {e}"))
+    Ok(if outcome.interrupted {
+        batch::EXIT_INTERRUPTED
+    } else if failed > 0 || flagged > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 /// Exit code type used by tests that call the CLI in-process.

@@ -9,9 +9,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::model::{NoticeResult, Severity};
+pub use crate::record::{DocumentRecord, RunRecord, SeverityCounts, Status};
 
 /// One input document: where to read it and the relative path it is known by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,22 @@ fn is_document(path: &Path) -> bool {
         None => true,
         Some(ext) => DOCUMENT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
     }
+}
+
+/// Whether a file (or archive entry) of this name is read as a document.
+pub fn is_document_name(name: &str) -> bool {
+    is_document(Path::new(name.rsplit('/').next().unwrap_or(name)))
+}
+
+/// Whether a relative output name stays inside `OUT`: no root, no drive letter, no
+/// empty, `.` or `..` component (with `/` or a backslash as separator).
+pub fn is_safe_relative(relative: &str) -> bool {
+    let drive = relative.len() >= 2 && relative.as_bytes()[1] == b':';
+    !relative.is_empty()
+        && !drive
+        && relative
+            .split(['/', '\\'])
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Problems met while listing inputs (an input that does not exist, an unreadable folder).
@@ -132,6 +148,26 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// Write a file atomically from a writer callback (buffered): a temporary file in the
+/// same directory, then a rename.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".seloste-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    let mut w = std::io::BufWriter::new(tmp);
+    write(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Write a file atomically: a temporary file in the same directory, then a rename.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
@@ -144,145 +180,6 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// Counts of findings by severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeverityCounts {
-    /// Errors.
-    pub error: usize,
-    /// Warnings.
-    pub warning: usize,
-    /// Infos.
-    pub info: usize,
-}
-
-impl SeverityCounts {
-    fn add(&mut self, s: Severity) {
-        match s {
-            Severity::Error => self.error += 1,
-            Severity::Warning => self.warning += 1,
-            Severity::Info => self.info += 1,
-        }
-    }
-}
-
-/// Status of one document in a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Extracted.
-    Ok,
-    /// Could not be extracted.
-    Error,
-}
-
-/// One document's line in the run record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentRecord {
-    /// Relative path.
-    pub path: String,
-    /// SHA-256 of the input bytes, when they could be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-    /// Outcome.
-    pub status: Status,
-    /// Why it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Kind of notice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Number of notices the document holds (usually 1).
-    pub notices: usize,
-    /// Number of fields found (over all its notices).
-    pub fields: usize,
-    /// Gaps by severity.
-    pub gaps: SeverityCounts,
-    /// Conflicts by severity.
-    pub conflicts: SeverityCounts,
-}
-
-impl DocumentRecord {
-    /// The record of a successful extraction.
-    pub fn ok(path: &str, results: &[NoticeResult]) -> Self {
-        let mut gaps = SeverityCounts::default();
-        let mut conflicts = SeverityCounts::default();
-        for result in results {
-            for g in &result.gaps {
-                gaps.add(g.severity);
-            }
-            for c in &result.conflicts {
-                conflicts.add(c.severity);
-            }
-        }
-        let first = &results[0];
-        DocumentRecord {
-            path: path.to_string(),
-            sha256: Some(first.source.sha256.clone()),
-            status: Status::Ok,
-            error: None,
-            kind: Some(
-                serde_json::to_value(first.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
-            notices: results.len(),
-            fields: results.iter().map(|r| r.fields.len()).sum(),
-            gaps,
-            conflicts,
-        }
-    }
-
-    /// The record of a failed document.
-    pub fn failed(path: &str, sha256: Option<String>, error: String) -> Self {
-        DocumentRecord {
-            path: path.to_string(),
-            sha256,
-            status: Status::Error,
-            error: Some(error),
-            kind: None,
-            notices: 0,
-            fields: 0,
-            gaps: SeverityCounts::default(),
-            conflicts: SeverityCounts::default(),
-        }
-    }
-
-    /// The one-line summary printed on stderr.
-    pub fn summary_line(&self) -> String {
-        match self.status {
-            Status::Ok => format!(
-                "{}: {}, {} fields, gaps {}E/{}W/{}I, conflicts {}E/{}W/{}I",
-                self.path,
-                self.kind.as_deref().unwrap_or("?"),
-                self.fields,
-                self.gaps.error,
-                self.gaps.warning,
-                self.gaps.info,
-                self.conflicts.error,
-                self.conflicts.warning,
-                self.conflicts.info
-            ),
-            Status::Error => format!(
-                "{}: error: {}",
-                self.path,
-                self.error.as_deref().unwrap_or("unknown")
-            ),
-        }
-    }
-}
-
-/// The run record, `OUT/run.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunRecord {
-    /// `seloste` version.
-    pub tool_version: String,
-    /// Schema version of the results.
-    pub schema_version: String,
-    /// One entry per document, in input order.
-    pub documents: Vec<DocumentRecord>,
 }
 
 #[cfg(test)]
@@ -299,6 +196,18 @@ mod tests {
             norm_text_path(Path::new("out"), "b.md"),
             PathBuf::from("out/b.md.norm.txt")
         );
+    }
+
+    #[test]
+    fn relative_names_stay_inside_out() {
+        assert!(is_safe_relative("a/b.txt"));
+        assert!(is_safe_relative("x.zip/c d.txt"));
+        assert!(is_safe_relative("a/12:30.txt"));
+        for bad in ["", "/a", "a/../b", "..", "a//b", "./a", "C:/x", "a\\..\\b"] {
+            assert!(!is_safe_relative(bad), "{bad}");
+        }
+        assert!(is_document_name("a.zip/b.TXT"));
+        assert!(!is_document_name("a/b.png"));
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub struct Options {
     pub today: String,
     /// Largest input accepted, in bytes.
     pub max_bytes: u64,
+    /// When extraction must stop: checked between stages, past it `extract` returns
+    /// [`IngestError::Timeout`]. `None`: no time budget.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for Options {
@@ -21,6 +24,7 @@ impl Default for Options {
         Options {
             today: jiff::Zoned::now().date().to_string(),
             max_bytes: 64 * 1024 * 1024,
+            deadline: None,
         }
     }
 }
@@ -48,6 +52,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `Err(Timeout)` once the deadline has passed (a cooperative check between stages).
+fn check_deadline(options: &Options) -> Result<(), IngestError> {
+    match options.deadline {
+        Some(d) if std::time::Instant::now() >= d => Err(IngestError::Timeout),
+        _ => Ok(()),
+    }
+}
+
 /// Run the pipeline over one document. `path` is the path to report (relative to the
 /// input root); the format is decided from its name and the bytes.
 pub fn extract(path: &str, bytes: &[u8], options: &Options) -> Result<Extraction, IngestError> {
@@ -57,19 +69,24 @@ pub fn extract(path: &str, bytes: &[u8], options: &Options) -> Result<Extraction
             limit: options.max_bytes,
         });
     }
+    check_deadline(options)?;
     let format = ingest::detect_format(path, bytes);
     let ingested = ingest::ingest(format, bytes)?;
     let mut warnings = ingested.warnings.clone();
+    check_deadline(options)?;
     let norm = normalise::normalise(&ingested, &mut warnings);
     if norm.text.trim().is_empty() {
         return Err(IngestError::NoText);
     }
+    check_deadline(options)?;
     let segmented = segment::segment(&norm);
     let notices = segment::split_notices(&norm, &segmented);
     let count = notices.len();
     let mut results = Vec::with_capacity(count);
     for (index, notice) in notices.iter().enumerate() {
+        check_deadline(options)?;
         let mapped = map::map(&norm, notice);
+        check_deadline(options)?;
         let gaps = check::gaps(&norm, &mapped);
         let conflicts = check::conflicts(&norm, &mapped, &options.today);
         let mut notice_warnings = warnings.clone();

@@ -91,6 +91,9 @@ pub enum IngestError {
     /// The document decoded, but holds no visible text.
     #[error("the document has no visible text")]
     NoText,
+    /// Extraction ran past the document's time budget (`pipeline::Options::deadline`).
+    #[error("timed out: extraction took longer than the time budget per document")]
+    Timeout,
 }
 
 /// Guess the format from the file name and the first bytes.
