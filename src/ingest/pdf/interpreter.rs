@@ -16,6 +16,9 @@ const MAX_FORM_DEPTH: u32 = 12;
 const MAX_OPS: usize = 5_000_000;
 /// Deepest q/Q nesting kept.
 const MAX_GSTATE_STACK: usize = 256;
+/// Most operations decoded from one content stream (a dense text page has tens of
+/// thousands); past it the stream is cut, bounding memory to about 150 MB.
+pub const MAX_STREAM_OPS: usize = 250_000;
 
 /// An affine matrix `[a b c d e f]` as in PDF (row-vector convention).
 pub type Matrix = [f32; 6];
@@ -105,6 +108,10 @@ pub struct Interpreter<'a> {
     /// Images drawn (XObject or inline).
     pub images: usize,
     ops: usize,
+    /// Content streams with a syntax error (only the operations before it were run).
+    pub damaged: usize,
+    /// Content streams cut at [`MAX_STREAM_OPS`] operations.
+    pub capped: usize,
 }
 
 /// Resource dictionaries in lookup order (nearest first).
@@ -122,6 +129,8 @@ impl<'a> Interpreter<'a> {
             undecodable_fonts: BTreeSet::new(),
             images: 0,
             ops: 0,
+            damaged: 0,
+            capped: 0,
         }
     }
 
@@ -134,8 +143,26 @@ impl<'a> Interpreter<'a> {
         depth: u32,
         forms: &mut Vec<ObjectId>,
     ) {
-        let Ok(content) = Content::decode(content) else {
-            return;
+        // lopdf decodes a whole stream into memory (hundreds of bytes per operation):
+        // cap the operations of one stream so that `q q q ...` cannot use gigabytes.
+        let content = match op_cap_cut(content, MAX_STREAM_OPS) {
+            Some(cut) => {
+                self.capped += 1;
+                &content[..cut]
+            }
+            None => content,
+        };
+        let content = match Content::decode(content) {
+            Ok(c) => c,
+            Err(_) => {
+                // A syntax error (or nesting past lopdf's limit) fails the whole
+                // stream: keep the operations before it.
+                self.damaged += 1;
+                match salvage(content) {
+                    Some(c) => c,
+                    None => return,
+                }
+            }
         };
         let mut gs = GState::new(ctm);
         let mut stack: Vec<GState> = Vec::new();
@@ -438,6 +465,73 @@ impl<'a> Interpreter<'a> {
 }
 
 /// Find `name` in the `category` (`Font`, `XObject`) of the resources.
+/// Where to cut `content` so that it holds at most `max` operators (counted as words
+/// outside literal strings that are not names), or `None` if it has fewer.
+fn op_cap_cut(content: &[u8], max: usize) -> Option<usize> {
+    let mut count = 0usize;
+    let mut i = 0;
+    let mut prev = b' ';
+    while i < content.len() {
+        let b = content[i];
+        if b == b'(' {
+            // Skip a literal string (balanced parentheses, backslash escapes).
+            let mut depth = 0usize;
+            while i < content.len() {
+                match content[i] {
+                    b'\\' => i += 1,
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            prev = b')';
+            i += 1;
+            continue;
+        }
+        let starts_word = (b.is_ascii_alphabetic() || b == b'\'' || b == b'"')
+            && (prev.is_ascii_whitespace() || b"()<>[]{}".contains(&prev));
+        if starts_word {
+            count += 1;
+            if count > max {
+                return Some(i);
+            }
+        }
+        prev = b;
+        i += 1;
+    }
+    None
+}
+
+/// The operations of the longest prefix of a damaged content stream that ends at a
+/// line or operator boundary and still parses (binary search: about 20 parses).
+fn salvage(content: &[u8]) -> Option<Content> {
+    let cuts: Vec<usize> = content
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n' || b == b'\r' || b == b' ')
+        .map(|(i, _)| i)
+        .collect();
+    let (mut lo, mut hi) = (0, cuts.len());
+    let mut best = None;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match Content::decode(&content[..cuts[mid]]) {
+            Ok(c) => {
+                best = Some(c);
+                lo = mid + 1;
+            }
+            Err(_) => hi = mid,
+        }
+    }
+    best.filter(|c| !c.operations.is_empty())
+}
+
 fn lookup<'a>(
     doc: &'a Document,
     resources: &Resources<'a>,
@@ -485,4 +579,33 @@ fn read_rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
         r[k] = deref(doc, v)?.as_float().ok()?;
     }
     Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_cap_counts_operators_not_names_or_strings() {
+        let content = b"BT /F1 12 Tf (a b c d e f) Tj ET q Q";
+        // BT Tf Tj ET q Q: six operators.
+        assert_eq!(op_cap_cut(content, 6), None);
+        let cut = op_cap_cut(content, 4).unwrap();
+        assert_eq!(&content[..cut], b"BT /F1 12 Tf (a b c d e f) Tj ET ");
+        // A million `q` stops at the cap.
+        let bomb = b"q ".repeat(1_000_000);
+        assert_eq!(op_cap_cut(&bomb, MAX_STREAM_OPS), Some(2 * MAX_STREAM_OPS));
+    }
+
+    #[test]
+    fn a_damaged_stream_keeps_the_operations_before_the_damage() {
+        let mut content = b"BT /F1 12 Tf (Rekisterinpitaja) Tj ET\nBT ".to_vec();
+        content.extend(std::iter::repeat_n(b'[', 100_000));
+        content.extend(std::iter::repeat_n(b']', 100_000));
+        content.extend(b" TJ ET");
+        assert!(Content::decode(&content).is_err());
+        let ops = salvage(&content).unwrap().operations;
+        let names: Vec<&str> = ops.iter().map(|o| o.operator.as_str()).collect();
+        assert_eq!(names[..4], ["BT", "Tf", "Tj", "ET"]);
+    }
 }

@@ -31,8 +31,9 @@ use layout::{is_invisible, layout_page, PageLine};
 const MAX_STREAM_BYTES: usize = 32 << 20;
 /// Most bytes all streams of a document may decompress to, together.
 const MAX_DOCUMENT_BYTES: usize = 256 << 20;
-/// Most pages read.
-const MAX_PAGES: usize = 5000;
+/// Most pages read (a notice is a few pages; a longer PDF is read up to here, with a
+/// `pdf-pages-capped` warning, so one huge file cannot stall a batch).
+pub const MAX_PAGES: usize = 1000;
 /// A line this much larger than the body text is a heading candidate.
 const HEADING_RATIO: f32 = 1.15;
 
@@ -128,15 +129,25 @@ fn page_resources<'a>(doc: &'a Document, page: ObjectId) -> Resources<'a> {
 
 fn ingest_inner(bytes: &[u8]) -> Result<Ingested, IngestError> {
     let doc = load(bytes)?;
-    let pages = doc.get_pages();
+    let mut warnings = Vec::new();
+    let mut pages = doc.get_pages();
     if pages.is_empty() {
-        return Err(IngestError::Pdf("the PDF has no pages".into()));
+        // A page tree that is broken (a cycle, a missing node): the page objects in
+        // file order, as other readers recover.
+        pages = pages_by_type(&doc);
+        if pages.is_empty() {
+            return Err(IngestError::Pdf("the PDF has no pages".into()));
+        }
+        warnings.push(Warning::new(
+            "pdf-page-tree-broken",
+            "the page tree is damaged; pages were read in file order",
+        ));
     }
     let budget = Budget::new(MAX_DOCUMENT_BYTES);
     let mut interp = Interpreter::new(&doc, &budget);
     let mut page_lines: Vec<Vec<PageLine>> = Vec::with_capacity(pages.len());
-    let mut warnings = Vec::new();
     let mut any_glyph = false;
+    let mut unreadable: Option<String> = None;
     for (_, &page_id) in pages.iter().take(MAX_PAGES) {
         let res = page_resources(&doc, page_id);
         interp.glyphs.clear();
@@ -145,10 +156,11 @@ fn ingest_inner(bytes: &[u8]) -> Result<Ingested, IngestError> {
                 budget.charge(content.len());
                 interp.run(&content, &res, IDENTITY, 0, &mut Vec::new());
             }
-            Err(e) => warnings.push(Warning::new(
-                "pdf-page-unreadable",
-                format!("a page's content could not be read: {e}"),
-            )),
+            Err(e) => {
+                let why = format!("a page's content could not be read: {e}");
+                warnings.push(Warning::new("pdf-page-unreadable", why.clone()));
+                unreadable.get_or_insert(why);
+            }
         }
         if let Ok(page) = doc.get_dictionary(page_id) {
             interp.run_widgets(page, &res);
@@ -161,6 +173,15 @@ fn ingest_inner(bytes: &[u8]) -> Result<Ingested, IngestError> {
         lines.retain(|l| !l.text.is_empty());
         join_drop_caps(&mut lines);
         page_lines.push(lines);
+    }
+    if pages.len() > MAX_PAGES {
+        warnings.push(Warning::new(
+            "pdf-pages-capped",
+            format!(
+                "the PDF has {} pages; only the first {MAX_PAGES} were read",
+                pages.len()
+            ),
+        ));
     }
     if interp.undecodable > 0 {
         let fonts: Vec<&str> = interp
@@ -177,7 +198,37 @@ fn ingest_inner(bytes: &[u8]) -> Result<Ingested, IngestError> {
             ),
         ));
     }
+    if interp.damaged > 0 {
+        warnings.push(Warning::new(
+            "pdf-content-damaged",
+            format!(
+                "{} content stream(s) have a syntax error; only the text before it was read",
+                interp.damaged
+            ),
+        ));
+    }
+    if interp.capped > 0 {
+        warnings.push(Warning::new(
+            "pdf-content-capped",
+            format!(
+                "{} content stream(s) have more than {} operations; the rest was not read",
+                interp.capped,
+                interpreter::MAX_STREAM_OPS
+            ),
+        ));
+    }
     if !any_glyph {
+        // Content that could not be read is the cause, not a missing text layer.
+        if interp.images == 0 {
+            if let Some(why) = unreadable {
+                return Err(IngestError::Pdf(why));
+            }
+            if interp.damaged > 0 {
+                return Err(IngestError::Pdf(
+                    "the page content has a syntax error before any text".into(),
+                ));
+            }
+        }
         return Err(if interp.images > 0 || interp.undecodable == 0 {
             IngestError::NoTextLayer
         } else {
@@ -205,6 +256,23 @@ fn ingest_inner(bytes: &[u8]) -> Result<Ingested, IngestError> {
         lines,
         warnings,
     })
+}
+
+/// Every object of type `/Page`, in object-number order, numbered from 1.
+fn pages_by_type(doc: &Document) -> std::collections::BTreeMap<u32, ObjectId> {
+    doc.objects
+        .iter()
+        .filter(|(_, o)| {
+            o.as_dict()
+                .ok()
+                .and_then(|d| d.get(b"Type").ok())
+                .and_then(|t| t.as_name().ok())
+                == Some(b"Page".as_slice())
+        })
+        .map(|(id, _)| *id)
+        .zip(1u32..)
+        .map(|(id, n)| (n, id))
+        .collect()
 }
 
 /// Text cleanup: ligatures to letters, invisible characters dropped (a soft hyphen
@@ -294,6 +362,8 @@ fn dominant_size<'a>(lines: impl Iterator<Item = &'a PageLine>) -> Option<f32> {
 struct Out {
     line: SourceLine,
     size: f32,
+    /// The line goes on from the previous one, which was wrapped.
+    continues: bool,
 }
 
 /// Paragraph breaks, heading cues and de-hyphenation over all pages.
@@ -328,7 +398,11 @@ fn assemble(pages: Vec<Vec<PageLine>>) -> Vec<SourceLine> {
     for (p, lines) in pages.iter().enumerate() {
         let body = page_bodies[p];
         let pitch = line_pitch(lines, body);
+        let (left, right) = lines
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(a, b), l| (a.min(l.x0), b.max(l.x1)));
         for (i, l) in lines.iter().enumerate() {
+            let mut continues = false;
             if let Some(prev) = i.checked_sub(1).map(|k| &lines[k]) {
                 let gap = prev.y - l.y;
                 let scale = prev.size.max(l.size) / body;
@@ -339,6 +413,17 @@ fn assemble(pages: Vec<Vec<PageLine>>) -> Vec<SourceLine> {
                     || size_change
                 {
                     push_break(&mut out);
+                } else {
+                    // A line in the same font that goes on in lower case (or with a
+                    // parenthesis) after a long line without closing punctuation is
+                    // the rest of a wrapped line: "… käsittelyn" + "oikeusperuste".
+                    let first = l.text.chars().next();
+                    continues = prev.bold == l.bold
+                        && (prev.size - l.size).abs() < 0.05 * prev.size
+                        && first.is_some_and(|c| c.is_lowercase() || c == '(')
+                        && !prev.text.ends_with(['.', ':', ';', '!', '?'])
+                        && prev.x1 - left >= 0.6 * (right - left)
+                        && !l.text.contains('@');
                 }
             }
             let heading_level = if l.size >= body * HEADING_RATIO {
@@ -361,10 +446,23 @@ fn assemble(pages: Vec<Vec<PageLine>>) -> Vec<SourceLine> {
                     },
                 },
                 size: l.size,
+                continues,
             });
         }
     }
     dehyphenate(&mut out);
+    // Join wrapped lines (after de-hyphenation, which needs the line ends).
+    let mut joined: Vec<Out> = Vec::with_capacity(out.len());
+    for o in out {
+        match joined.last_mut() {
+            Some(prev) if o.continues && !prev.line.text.is_empty() && !o.line.text.is_empty() => {
+                prev.line.text.push(' ');
+                prev.line.text.push_str(&o.line.text);
+            }
+            _ => joined.push(o),
+        }
+    }
+    let mut out = joined;
     for o in &mut out {
         if o.line.text.ends_with('\u{AD}') {
             o.line.text.pop();
@@ -397,6 +495,7 @@ fn push_break(out: &mut Vec<Out>) {
                 cue: LineCue::default(),
             },
             size: 0.0,
+            continues: false,
         });
     }
 }
