@@ -11,7 +11,7 @@
 //! | map | [`map`] | sections | fields, title, kind, dates ([`map::Mapped`]) |
 //! | check | [`check`] | mapped notice | gaps and conflicts |
 //! | output | [`output`] | result | JSON files, run record |
-//! | diff | [`diff`] | two results | field-level differences |
+//! | diff | [`diff`], [`review`] | two results or runs | field-level differences, `seloste diff` |
 //!
 //! [`pipeline::extract`] runs the stages for one document:
 //!
@@ -32,10 +32,13 @@
 //! assert!(result.gaps.iter().any(|g| g.rule == "gdpr-13-1-b"));
 //! ```
 
+pub mod archive;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod dictionary;
 pub mod diff;
+pub mod dpv;
 pub mod ingest;
 pub mod laws;
 pub mod map;
@@ -43,5 +46,7 @@ pub mod model;
 pub mod normalise;
 pub mod output;
 pub mod pipeline;
+pub mod record;
+pub mod review;
 pub mod segment;
 pub mod values;
