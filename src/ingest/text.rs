@@ -46,6 +46,8 @@ pub struct Decoded {
     pub encoding: String,
     /// True when no BOM or declaration said what the encoding is.
     pub guessed: bool,
+    /// Byte sequences that were not valid in the encoding and became U+FFFD.
+    pub replaced: usize,
 }
 
 /// Ingest a plain-text or Markdown file.
@@ -58,6 +60,15 @@ pub fn ingest_text(bytes: &[u8]) -> Result<Ingested, IngestError> {
             format!(
                 "no byte-order mark and not valid UTF-8: the encoding was guessed as {}",
                 decoded.encoding
+            ),
+        ));
+    }
+    if decoded.replaced > 0 {
+        warnings.push(Warning::new(
+            "invalid-utf8",
+            format!(
+                "the file is UTF-8 with {} invalid byte sequence(s), shown as U+FFFD",
+                decoded.replaced
             ),
         ));
     }
@@ -125,6 +136,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, IngestError> {
             text: text.into_owned(),
             encoding: encoding.name().to_ascii_lowercase(),
             guessed: false,
+            replaced: 0,
         });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -133,6 +145,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, IngestError> {
             text: text.to_string(),
             encoding: "utf-8".into(),
             guessed: false,
+            replaced: 0,
         });
     }
     if let Some(encoding) = utf16_without_bom(bytes) {
@@ -142,12 +155,23 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, IngestError> {
             text: text.into_owned(),
             encoding: encoding.name().to_ascii_lowercase(),
             guessed: true,
+            replaced: 0,
         });
     }
     if bytes.contains(&0) {
         return Err(IngestError::NotText(
             "binary data (NUL bytes) and no byte-order mark".into(),
         ));
+    }
+    if let Some(replaced) = mostly_utf8(bytes) {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        check_control_share(&text)?;
+        return Ok(Decoded {
+            text,
+            encoding: "utf-8".into(),
+            guessed: false,
+            replaced,
+        });
     }
     if looks_like_cp850(bytes) {
         let text = decode_cp850(bytes);
@@ -156,6 +180,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, IngestError> {
             text,
             encoding: "ibm850".into(),
             guessed: true,
+            replaced: 0,
         });
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -175,13 +200,32 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, IngestError> {
             text: decode_iso_8859_15(bytes),
             encoding: name,
             guessed: true,
+            replaced: 0,
         });
     }
     Ok(Decoded {
         text: text.into_owned(),
         encoding: name,
         guessed: true,
+        replaced: 0,
     })
+}
+
+/// UTF-8 with a few damaged bytes (a file cut and pasted together, one byte flipped):
+/// valid multi-byte sequences and no more invalid sequences than valid
+/// ones. Read as a legacy single-byte encoding, every `ä` of such a file would turn into
+/// `Ã¤`; read as UTF-8, only the damaged bytes are lost. Returns how many invalid
+/// sequences there are.
+fn mostly_utf8(bytes: &[u8]) -> Option<usize> {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    (invalid > 0 && valid_multibyte >= 4 && invalid <= valid_multibyte).then_some(invalid)
 }
 
 fn is_latin_single_byte(encoding: &'static Encoding) -> bool {
@@ -330,6 +374,21 @@ mod tests {
         let d = decode_bytes(&le).unwrap();
         assert_eq!(d.text, SAMPLE);
         assert!(d.guessed);
+    }
+
+    #[test]
+    fn damaged_utf8_stays_utf8() {
+        let mut bytes = "Rekisterinpitäjä ja säilytysaika, käsittelyn tarkoitus\n"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b"lasku\x80tus \xc3 \xc0\xaf.\n");
+        let d = decode_bytes(&bytes).unwrap();
+        assert_eq!(d.encoding, "utf-8");
+        assert!(d.text.starts_with("Rekisterinpitäjä"));
+        assert!(d.replaced >= 2);
+        // A windows-1252 file with Finnish letters is not taken for damaged UTF-8.
+        let (latin, _, _) = WINDOWS_1252.encode(SAMPLE);
+        assert_eq!(decode_bytes(&latin).unwrap().replaced, 0);
     }
 
     #[test]
