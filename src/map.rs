@@ -72,7 +72,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 static DRAFTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)laadittu|laatimispäivä|laatimisajankohta|päivätty|päiväys|luotu|upprättad|upprättat|datum för upprättande|created|drawn up|first version issued|issued|voimaan",
+        r"(?i)laadittu|laatimispäivä|laatimisajankohta|päivätty|päiväys|\bpäivämäärä\b|luotu|upprättad|upprättat|datum för upprättande|\bdatum\b|created|drawn up|first version issued|issued|\bdate\b|voimaan",
     )
 });
 static UPDATED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -169,6 +169,10 @@ fn metadata_dates(norm: &NormText, range: Span) -> (Dates, Vec<Span>) {
         // Use the last label before the date.
         let last_drafted = DRAFTED_WORDS.find_iter(context).last().map(|m| m.end());
         let last_updated = UPDATED_WORDS.find_iter(context).last().map(|m| m.end());
+        let (last_drafted, last_updated) = match (last_drafted, last_updated) {
+            (None, None) => label_line_above(text, line_start),
+            found => found,
+        };
         let slot = match (last_drafted, last_updated) {
             (Some(d), Some(u)) if u > d => &mut dates.updated,
             (Some(_), _) => &mut dates.drafted,
@@ -181,6 +185,34 @@ fn metadata_dates(norm: &NormText, range: Span) -> (Dates, Vec<Span>) {
         }
     }
     (dates, spans)
+}
+
+/// A form's date box: a line that is only a label (`Laatimispäivä`) with the date
+/// filled in a few lines below it, after the box's instructions. Looks at the three
+/// non-blank lines above `line_start`; returns the label as `(drafted, updated)`.
+fn label_line_above(text: &str, line_start: usize) -> (Option<usize>, Option<usize>) {
+    let above = text[..line_start]
+        .lines()
+        .rev()
+        .filter(|l| !l.trim().is_empty())
+        .take(3);
+    for line in above {
+        let label = line.trim().trim_end_matches(':').trim();
+        if label.chars().count() > 30 || label.split_whitespace().count() > 3 {
+            continue;
+        }
+        let whole = |re: &Regex| {
+            re.find(label)
+                .is_some_and(|m| m.start() == 0 && m.end() == label.len())
+        };
+        if whole(&DRAFTED_WORDS) {
+            return (Some(0), None);
+        }
+        if whole(&UPDATED_WORDS) {
+            return (None, Some(0));
+        }
+    }
+    (None, None)
 }
 
 /// Clean running text of body lines `from..to`, starting at byte `body_start`.
@@ -852,6 +884,24 @@ mod tests {
         );
         let iso: Vec<_> = d.iter().map(|x| x.2.as_str()).collect();
         assert_eq!(iso, ["2015-09-22", "2018-05-24", "2018-05-24"]);
+    }
+
+    #[test]
+    fn form_date_box_label_above() {
+        let text = "Laatimispäivä\n\nLue täyttöohjeet ennen selosteen täyttämistä.\nKäytä liitettä. 12.10.2017\n";
+        let line_start = text.find("Käytä").unwrap();
+        assert_eq!(label_line_above(text, line_start), (Some(0), None));
+        // A label four lines up, or a label inside a sentence, is not the date's.
+        let far = "Päivitetty\na\nb\nc\nd 1.1.2020\n";
+        assert_eq!(
+            label_line_above(far, far.find("d 1").unwrap()),
+            (None, None)
+        );
+        let prose = "Rekisteri päivitetty kun tarpeen\nx 1.1.2020\n";
+        assert_eq!(
+            label_line_above(prose, prose.find("x 1").unwrap()),
+            (None, None)
+        );
     }
 
     #[test]
