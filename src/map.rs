@@ -558,12 +558,47 @@ static LAW_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)(?:\d+\s*§|§\s*\d+|artikla|\d{1,4}/\d{2,4}|asetus\s+\d|regulation\s+\(eu\))")
 });
 
+/// A Finnish business ID (`0313471-7`): the line names an organisation.
+static BUSINESS_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{7}-\d\b"));
+
+/// How many non-blank lines from the top of the preamble a title may stand at.
+const MAX_TITLE_LINE: usize = 8;
+
+/// Labels of the boxes of the official notice forms (`Nimi (y-tunnus)`, `Osoite`,
+/// `Muut yhteystiedot`) and their Swedish and English forms.
+fn is_form_label(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "nimi",
+        "osoite",
+        "muut",
+        "puhelin",
+        "sähköposti",
+        "y-tunnus",
+        "namn",
+        "adress",
+        "övriga",
+        "name",
+        "address",
+    ];
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .find(|w| !w.is_empty())
+        .is_some_and(|first| LABELS.contains(&first))
+}
+
 fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
     let (from, to) = seg.preamble_lines;
     let mut doc_type: Option<String> = None;
+    let mut seen = 0;
     for i in from..to {
         if norm.lines[i].is_blank() {
             continue;
+        }
+        // A title is at the top: past the first lines are a form's boxes or prose.
+        seen += 1;
+        if seen > MAX_TITLE_LINE {
+            break;
         }
         let raw_line = norm.line(i);
         // A title stands alone as a paragraph of one or two short lines (a long title
@@ -635,13 +670,19 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
             .trim_end_matches(':')
             .to_string();
         let words = text.split_whitespace().count();
-        if text.is_empty() || words > 20 || text.ends_with('.') && words > 6 {
+        // Two sentences are prose (a form's instructions), not a title.
+        let sentences_inside = text.trim_end_matches('.').contains(". ");
+        if text.is_empty() || words > 20 || (text.ends_with('.') || sentences_inside) && words > 6 {
             continue;
         }
         if find_dates(&text).len() == 1 && words <= 8 {
             continue;
         }
-        if LAW_LINE.is_match(&text) || is_organisation_line(&text) {
+        if LAW_LINE.is_match(&text) || is_organisation_line(&text) || BUSINESS_ID.is_match(&text) {
+            continue;
+        }
+        // A form's box label ("Nimi (y-tunnus)", "Osoite") or number is no title.
+        if words <= 3 && is_form_label(&text) || !text.chars().any(char::is_alphabetic) {
             continue;
         }
         // A bare metadata label ("Laatimispäivä") whose value stands elsewhere.
@@ -884,6 +925,14 @@ mod tests {
         );
         let iso: Vec<_> = d.iter().map(|x| x.2.as_str()).collect();
         assert_eq!(iso, ["2015-09-22", "2018-05-24", "2018-05-24"]);
+    }
+
+    #[test]
+    fn form_box_labels_are_no_titles() {
+        assert!(is_form_label("Nimi (y-tunnus)"));
+        assert!(is_form_label("Muut yhteystiedot"));
+        assert!(!is_form_label("Asiakasrekisterin tietosuojaseloste"));
+        assert!(BUSINESS_ID.is_match("Rekisterin- Helsingin yliopisto (0313471-7)"));
     }
 
     #[test]
