@@ -482,7 +482,13 @@ pub fn citations(text: &str) -> Vec<Citation> {
     for line in text.lines() {
         let lower = line.to_lowercase();
         let mut found_number = false;
-        for cap in LAW_NUMBER.captures_iter(line) {
+        // Every form of a law number has a `/`: most lines skip the regex.
+        let numbers = if line.contains('/') {
+            Some(LAW_NUMBER.captures_iter(line))
+        } else {
+            None
+        };
+        for cap in numbers.into_iter().flatten() {
             let whole = cap.get(0).expect("match");
             let number = if let (Some(y), Some(n)) = (cap.get(3), cap.get(4)) {
                 format!("{}/{}", n.as_str(), y.as_str())
@@ -1120,6 +1126,15 @@ static CONSENT_QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A disclosure made only as an exception or on demand (`poikkeuksellisesti`,
+/// `viranomaisen vaatimuksesta`, `rikosepäilytapauksissa`, `vain silloin kun`) is not a
+/// regular one.
+static OCCASIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)poikkeuksellisesti|poikkeustapauksissa|poikkeuksena|vaatimuksesta|pyynnöstä|rikosepäily|vain\s+silloin,?\s+kun|hyvässä\s+uskossa|vaadittua|only\s+when|on\s+request|upon\s+request|exceptional|på\s+begäran|undantagsvis",
+    )
+});
+
 /// A statement about disclosures: where it is and what it says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -1216,7 +1231,10 @@ pub fn disclosure_statements(text: &str) -> Vec<(Statement, bool)> {
 /// Whether the disclosures text says there are regular disclosures.
 pub fn regular_disclosures(text: &str) -> Option<bool> {
     let disclosures = disclosure_statements(text);
-    if disclosures.iter().any(|(_, consent_only)| !consent_only) {
+    if disclosures
+        .iter()
+        .any(|(st, consent_only)| !consent_only && !OCCASIONAL.is_match(&st.text))
+    {
         Some(true)
     } else if !non_disclosure_statements(text).is_empty() || !disclosures.is_empty() {
         // No disclosure, or only with the person's consent: not regular.
@@ -1244,10 +1262,57 @@ static THIRD_COUNTRY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
         yhdysval\w*|\busa\b|\byhdysvaltoihin\b|united\s+states|\bu\.s\.|förenta\s+staterna
       | privacy\s+shield|data\s+privacy\s+framework
-      | vakiosopimuslauseke\w*|mallisopimuslauseke\w*|vakiolauseke\w*|standard\s+contractual\s+clauses|standardavtalsklausul\w*
+      | vakiosopimuslausek\w*|mallisopimuslausek\w*|vakiolausek\w*|standard\s+contractual\s+clauses|standardavtalsklausul\w*
       | kolmansiin\s+maihin|kolmanteen\s+maahan|third\s+countr\w*|tredjeland\w*
       | \bkiina\w*|\bintia\w*")
 });
+
+/// Verbs that move or keep data somewhere (`siirretään`, `siirto`, `sijaitsevat`,
+/// `käsitellä`, `tallennetaan`; Swedish, English), lower case: with "outside the EU/EEA"
+/// in the same sentence, data goes there.
+const TRANSFER_VERBS: &[&str] = &[
+    "siir",
+    "sijait",
+    "käsit",
+    "tallenn",
+    "säilyt",
+    "transfer",
+    "stored",
+    "processed",
+    "located",
+    "överför",
+    "behandl",
+    "lagr",
+];
+
+/// Every match of THIRD_COUNTRY contains one of these (in lower case).
+const THIRD_COUNTRY_LITERALS: &[&str] = &[
+    "yhdysval",
+    "usa",
+    "united",
+    "u.s.",
+    "förenta",
+    "privacy",
+    "vakiosopimuslausek",
+    "mallisopimuslausek",
+    "vakiolausek",
+    "standard",
+    "kolmansiin",
+    "kolmanteen",
+    "third",
+    "tredjeland",
+    "kiina",
+    "intia",
+];
+
+/// A literal prefilter for a case-insensitive regex every match of which contains one of
+/// `literals` (lower case): `false` only when the regex cannot match `text`. `lower` is
+/// `text.to_lowercase()`. Simple case folding, which `(?i)` uses, agrees with
+/// `to_lowercase` on every letter of the literals except for the long s `ſ` (folds to
+/// `s`, is its own lower case): text holding one is left to the regex.
+fn may_match_literals(text: &str, lower: &str, literals: &[&str]) -> bool {
+    text.contains('\u{17F}') || literals.iter().any(|l| lower.contains(l))
+}
 
 /// Sentences that say nothing leaves the EU/EEA.
 pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
@@ -1273,9 +1338,14 @@ pub fn transfer_statements(text: &str) -> Vec<Statement> {
         .into_iter()
         .filter(|&(a, b)| {
             let s = &text[a..b];
-            !NO_TRANSFER.is_match(s)
-                && (THIRD_COUNTRY.is_match(s)
-                    || TRANSFER_WORDS.is_match(s) && s.to_lowercase().contains("siirr"))
+            // The same test as `!NO_TRANSFER && (THIRD_COUNTRY || TRANSFER_WORDS &&
+            // a transfer verb)`, cheapest first: most sentences name no transfer at all, and
+            // the Unicode word boundaries of NO_TRANSFER and THIRD_COUNTRY keep the
+            // regex engine off its fast path.
+            let lower = s.to_lowercase();
+            (may_match_literals(s, &lower, THIRD_COUNTRY_LITERALS) && THIRD_COUNTRY.is_match(s)
+                || TRANSFER_WORDS.is_match(s) && TRANSFER_VERBS.iter().any(|v| lower.contains(v)))
+                && !NO_TRANSFER.is_match(s)
         })
         .map(|(a, b)| Statement {
             range: (a, b),
@@ -1284,11 +1354,27 @@ pub fn transfer_statements(text: &str) -> Vec<Statement> {
         .collect()
 }
 
-/// Whether the transfers text says data goes outside the EU/EEA.
+/// Data said to be kept or processed inside the EU/EEA (`stored in the EU/EEA area`,
+/// `käsitellään EU:n alueella`, `inom EU`).
+static INSIDE_EEA: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \b(?:in|within)\s+the\s+(?:eu|eea|european\s+(?:union|economic\s+area))\b
+      | \b(?:in|within)\s+the\s+eu/eea\b
+      | \b(?:eu|eta|euroopan\s+unionin|euroopan\s+talousalueen)(?::n)?[\s-]+(?:tai\s+\w+(?::n)?[\s-]+)?(?:alueella|sisällä)
+      | \binom\s+(?:eu|ees)\b")
+});
+
+/// Whether the transfers text says data goes outside the EU/EEA: a transfer named
+/// anywhere wins; then a statement that nothing leaves or that data stays inside.
 pub fn outside_eea(text: &str) -> Option<bool> {
     if !transfer_statements(text).is_empty() {
         Some(true)
-    } else if !no_transfer_statements(text).is_empty() {
+    } else if !no_transfer_statements(text).is_empty()
+        || sentences(text).into_iter().any(|(a, b)| {
+            let s = &text[a..b];
+            INSIDE_EEA.is_match(s) && !TRANSFER_WORDS.is_match(s)
+        })
+    {
         Some(false)
     } else {
         None
@@ -1693,6 +1779,47 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
 mod tests {
     use super::*;
 
+    /// The prefiltered sentence test of `transfer_statements` against the plain one,
+    /// on every sentence of the text samples and on sentences written to hit it.
+    #[test]
+    fn transfer_prefilter_keeps_the_regex_result() {
+        let plain = |s: &str| {
+            !NO_TRANSFER.is_match(s)
+                && (THIRD_COUNTRY.is_match(s)
+                    || TRANSFER_WORDS.is_match(s)
+                        && TRANSFER_VERBS.iter().any(|v| s.to_lowercase().contains(v)))
+        };
+        let mut texts = vec![
+            "Tietoja siirretään Yhdysvaltoihin vakiosopimuslausekkeiden nojalla.".to_string(),
+            "Data is transferred to the U.S. under the Data Privacy Framework.".to_string(),
+            "Uppgifter överförs till tredjeland (USA).".to_string(),
+            "Tietoja ei siirretä EU:n ulkopuolelle.".to_string(),
+            "Palvelin sijaitsee KIINASSA ja INTIASSA.".to_string(),
+            "Transfers to the United\tStates: none.".to_string(),
+            "Uſa und Förenta ſtaterna.".to_string(),
+        ];
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if matches!(ext, Some("txt" | "md" | "html")) {
+                texts.push(String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into());
+            }
+        }
+        let mut hits = 0;
+        for text in &texts {
+            let expected: Vec<(usize, usize)> = sentences(text)
+                .into_iter()
+                .filter(|&(a, b)| plain(&text[a..b]))
+                .collect();
+            let got: Vec<(usize, usize)> =
+                transfer_statements(text).iter().map(|s| s.range).collect();
+            assert_eq!(got, expected);
+            hits += got.len();
+        }
+        assert!(hits >= 6, "{hits}");
+    }
+
     #[test]
     fn emails_are_deobfuscated() {
         assert_eq!(emails("kirjaamo(at)raisio.fi"), ["kirjaamo@raisio.fi"]);
@@ -1804,6 +1931,13 @@ mod tests {
             regular_disclosures("Tietoja luovutetaan Kelalle ja Verohallinnolle."),
             Some(true)
         );
+        // Exceptions and demands are not regular disclosures (corpus 18, 39).
+        for occasional in [
+            "Rekisterissä olevia tietoja ei luovuteta ulkopuolisille. Tietoja voidaan poikkeuksellisesti luovuttaa kolmansien osapuolien käyttöön lain tai viranomaisen vaatimuksesta.",
+            "Rikosepäilytapauksissa tietoja voidaan luovuttaa viranomaisille.",
+        ] {
+            assert_eq!(regular_disclosures(occasional), Some(false), "{occasional}");
+        }
         assert_eq!(
             outside_eea("Tietoja ei siirretä EU:n tai ETA:n ulkopuolelle."),
             Some(false)
@@ -1813,6 +1947,22 @@ mod tests {
             outside_eea("Tietoja voidaan siirtää myös Yhdysvaltoihin."),
             Some(true)
         );
+        // Real variants from the corpus (05, 43, 45, 44).
+        for yes in [
+            "Yhdistys voi käyttää henkilötietojen käsittelyssä myös muita palveluntarjoajia, jotka sijaitsevat Euroopan unionin tai Euroopan talousalueen ulkopuolella. Henkilötietojen siirto Euroopan unionin tai Euroopan talousalueen ulkopuolelle toteutetaan aina jollakin lainmukaisella perusteella.",
+            "Käsittelemme kaikkia potilas- ja muita henkilötietoja pääsääntöisesti Euroopan unionin tai Euroopan talousalueen sisällä.\n\nHenkilötietoja voidaan tarvittaessa siirtää myös Euroopan unionin tai Euroopan talousalueen ulkopuolelle tietosuojasäätelyn mukaisesti, mikäli tämä on tarpeen esimerkiksi tutkimuspalvelun hankkimiseksi.",
+            "_\\*Google voi käsitellä tietoja EU:n ulkopuolella vakiolausekkein (SCCs)._",
+            "Personal data may be transferred outside the EU/EEA using standard contractual clauses.",
+        ] {
+            assert_eq!(outside_eea(yes), Some(true), "{yes}");
+        }
+        for no in [
+            "The data is stored in the EU/EEA area on a cloud server.",
+            "Tietoja ei käsitellä eikä siirretä sellaisiin maihin, joiden tietosuojalainsäädäntöä EU:n komissio ei ole hyväksynyt.",
+            "Tietoja ei luovuteta eikä siirretä EU:n tai Euroopan talousalueen ulkopuolelle.",
+        ] {
+            assert_eq!(outside_eea(no), Some(false), "{no}");
+        }
     }
 
     #[test]
