@@ -16,6 +16,7 @@
 //! 5. Keywords: when no entry is close, a heading that contains a field's word part
 //!    (`säilyt`, `luovut`, `tietolähte`) gets that field with a lower score.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -43,6 +44,11 @@ pub struct Entry {
     pub heading: String,
     key: String,
     stems: Vec<String>,
+    /// Index of each stem in the language's [`Vocab`].
+    stem_ids: Vec<u32>,
+    /// Characters in `key`, and its character mask (see [`char_mask`]).
+    key_chars: usize,
+    key_mask: u64,
 }
 
 /// A keyword rule: every part must occur in the heading's key.
@@ -68,6 +74,146 @@ pub struct HeadingMatch {
 pub struct Dictionary {
     entries: Vec<Entry>,
     keywords: Vec<KeywordRule>,
+    /// Key -> first entry with that key (an exact match scores 1, above any fuzzy one).
+    exact: HashMap<String, usize>,
+    /// The distinct stems of the entries, per language (indexed by [`lang_slot`]).
+    vocab: [Vocab; 3],
+}
+
+/// The distinct stems of one language's entries, the prefilter of fuzzy matching: a
+/// heading's stem is compared by edit distance only with the stems that can be
+/// similar to it at all, and only the entries holding such a stem (or whose whole key
+/// is near the heading's) are scored.
+#[derive(Default)]
+struct Vocab {
+    stems: Vec<VocabStem>,
+}
+
+struct VocabStem {
+    text: String,
+    chars: usize,
+    mask: u64,
+    /// Entries (indices, ascending) that have this stem.
+    entries: Vec<u32>,
+}
+
+fn lang_slot(language: Language) -> usize {
+    match language {
+        Language::Fi => 0,
+        Language::Sv => 1,
+        Language::En => 2,
+    }
+}
+
+const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
+/// A 64-bit set of the characters of `s` (each character hashed to one bit). A bit set
+/// in one mask and not in the other stands for at least one character that the other
+/// string lacks, and each such character costs an edit: the popcounts bound the
+/// Damerau-Levenshtein distance from below.
+fn char_mask(s: &str) -> u64 {
+    s.chars().fold(0u64, |m, c| m | char_mask_bit(c))
+}
+
+/// A lower bound of the Damerau-Levenshtein distance of two strings from their
+/// lengths in characters and their [`char_mask`]s: every edit changes the length by at
+/// most one, and every character of one string missing from the other is substituted
+/// or deleted (a transposition keeps the characters).
+fn distance_lower_bound(la: usize, ma: u64, lb: usize, mb: u64) -> usize {
+    let missing = (ma & !mb).count_ones().max((mb & !ma).count_ones()) as usize;
+    la.abs_diff(lb).max(missing)
+}
+
+/// The largest `1 - distance / max_len` that a distance of at least `lower` allows,
+/// computed as `strsim::normalized_damerau_levenshtein` computes the similarity, so
+/// comparing it with a threshold is exact.
+fn similarity_upper_bound(lower: usize, la: usize, lb: usize) -> f64 {
+    1.0 - (lower as f64) / (la.max(lb) as f64)
+}
+
+/// Whether [`stem_similarity`] of two stems (either way round) can be above zero.
+/// `false` only when it is certainly zero.
+fn stems_may_match(a: &str, la: usize, ma: u64, b: &str, lb: usize, mb: u64) -> bool {
+    let (min_len, max_len) = (la.min(lb), la.max(lb));
+    if min_len >= 6 && min_len * 10 >= max_len * 7 && (a.starts_with(b) || b.starts_with(a)) {
+        return true; // the prefix rule (or equality)
+    }
+    if a == b {
+        return true;
+    }
+    // Otherwise only the edit-distance rule: similarity >= 0.75, shorter stem >= 4.
+    if la.abs_diff(lb) * 4 > max_len || min_len < 4 {
+        return false;
+    }
+    if similarity_upper_bound(distance_lower_bound(la, ma, lb, mb), la, lb) < 0.75 {
+        return false;
+    }
+    // Sharper, and dearer: every position holding a character the other lacks.
+    let lower = la
+        .abs_diff(lb)
+        .max(missing_positions(a, mb))
+        .max(missing_positions(b, ma));
+    similarity_upper_bound(lower, la, lb) >= 0.75
+}
+
+/// The characters of `s` (counted with repeats) whose [`char_mask`] bit is not in
+/// `other`: characters the other string certainly lacks. Each needs an edit of its
+/// own (substituted or deleted), so this bounds the edit distance from below.
+fn missing_positions(s: &str, other: u64) -> usize {
+    s.chars().filter(|&c| other & char_mask_bit(c) == 0).count()
+}
+
+fn char_mask_bit(c: char) -> u64 {
+    1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+/// One stem of the heading, with its similarities to the vocabulary stems that can be
+/// similar to it (both ways round, as [`soft_dice`] computes them).
+struct KeyStem {
+    weight: f64,
+    /// (vocabulary index, similarity(key stem, vocab stem), similarity(vocab stem, key stem)).
+    similar: Vec<(u32, f64, f64)>,
+}
+
+impl KeyStem {
+    fn similarity_to(&self, id: u32) -> f64 {
+        self.similar.iter().find(|s| s.0 == id).map_or(0.0, |s| s.1)
+    }
+
+    fn similarity_from(&self, id: u32) -> f64 {
+        self.similar.iter().find(|s| s.0 == id).map_or(0.0, |s| s.2)
+    }
+}
+
+/// [`soft_dice`] of a heading's stems and an entry's, from the similarities computed
+/// once per heading stem: the same operations in the same order, so the same value.
+fn soft_dice_prefiltered(key: &[KeyStem], entry: &Entry) -> f64 {
+    if key.is_empty() || entry.stems.is_empty() {
+        return 0.0;
+    }
+    let mut ma = 0.0;
+    let mut ta = 0.0;
+    for s in key {
+        ta += s.weight;
+        let best = entry
+            .stem_ids
+            .iter()
+            .map(|&t| s.similarity_to(t))
+            .fold(0.0f64, f64::max);
+        ma += s.weight * best;
+    }
+    let mut mb = 0.0;
+    let mut tb = 0.0;
+    for (stem, &id) in entry.stems.iter().zip(&entry.stem_ids) {
+        let w = weight(stem);
+        tb += w;
+        let best = key
+            .iter()
+            .map(|s| s.similarity_from(id))
+            .fold(0.0f64, f64::max);
+        mb += w * best;
+    }
+    (ma + mb) / (ta + tb)
 }
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::load);
@@ -168,7 +314,12 @@ pub fn match_key(heading: &str) -> String {
         s = stripped;
         s = s.trim_start_matches(['*', '_', ' ']).to_string();
     }
-    let s = EU_EEA.replace_all(&s, " euta ");
+    // Every form of the phrase contains "eu": most headings skip the regex.
+    let s = if s.contains("eu") {
+        EU_EEA.replace_all(&s, " euta ")
+    } else {
+        std::borrow::Cow::Borrowed(s.as_str())
+    };
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_alphanumeric() {
@@ -216,6 +367,7 @@ fn weight(stem: &str) -> f64 {
 }
 
 /// Weighted soft Dice coefficient of two stem lists.
+#[cfg(test)]
 fn soft_dice(a: &[String], b: &[String]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
@@ -258,8 +410,34 @@ impl Dictionary {
                 language,
                 heading: heading.to_string(),
                 stems: stems_of(&key, language),
+                stem_ids: Vec::new(),
+                key_chars: key.chars().count(),
+                key_mask: char_mask(&key),
                 key,
             });
+        }
+        let mut exact = HashMap::new();
+        let mut vocab: [Vocab; 3] = Default::default();
+        let mut ids: [HashMap<String, u32>; 3] = Default::default();
+        for (index, entry) in entries.iter_mut().enumerate() {
+            exact.entry(entry.key.clone()).or_insert(index);
+            let slot = lang_slot(entry.language);
+            for stem in &entry.stems {
+                let id = *ids[slot].entry(stem.clone()).or_insert_with(|| {
+                    vocab[slot].stems.push(VocabStem {
+                        text: stem.clone(),
+                        chars: stem.chars().count(),
+                        mask: char_mask(stem),
+                        entries: Vec::new(),
+                    });
+                    (vocab[slot].stems.len() - 1) as u32
+                });
+                let holders = &mut vocab[slot].stems[id as usize].entries;
+                if holders.last() != Some(&(index as u32)) {
+                    holders.push(index as u32);
+                }
+                entry.stem_ids.push(id);
+            }
         }
         let mut keywords = Vec::new();
         for line in KEYWORDS_TSV.lines() {
@@ -282,7 +460,12 @@ impl Dictionary {
                 });
             }
         }
-        Dictionary { entries, keywords }
+        Dictionary {
+            entries,
+            keywords,
+            exact,
+            vocab,
+        }
     }
 
     /// Every entry.
@@ -290,8 +473,90 @@ impl Dictionary {
         &self.entries
     }
 
-    /// Best dictionary entry for a heading key, with its score (no keyword fallback).
+    /// Best dictionary entry for a heading key, with its score (no keyword fallback),
+    /// when that score is at least [`FUZZY_THRESHOLD`] (every caller needs at least
+    /// that). The same entry and score as scoring every entry ([`Self::best_entry_full_scan`]),
+    /// but only the entries that can score above zero are scored: those sharing a
+    /// similar stem with the heading, or whose whole key is close to it.
     fn best_entry(&self, key: &str) -> Option<(&Entry, f64)> {
+        if key.is_empty() {
+            return None;
+        }
+        // An exact match scores 1, every other entry at most 0.99; ties keep the first.
+        if let Some(&index) = self.exact.get(key) {
+            return Some((&self.entries[index], 1.0));
+        }
+        let mut candidate = vec![false; self.entries.len()];
+        let mut key_stems: [Vec<KeyStem>; 3] = Default::default();
+        for language in LANGUAGES {
+            let slot = lang_slot(language);
+            let vocab = &self.vocab[slot];
+            if vocab.stems.is_empty() {
+                continue;
+            }
+            for stem in stems_of(key, language) {
+                let (chars, mask) = (stem.chars().count(), char_mask(&stem));
+                let mut similar = Vec::new();
+                for (id, v) in vocab.stems.iter().enumerate() {
+                    if !stems_may_match(&stem, chars, mask, &v.text, v.chars, v.mask) {
+                        continue;
+                    }
+                    let there = stem_similarity(&stem, &v.text);
+                    let back = stem_similarity(&v.text, &stem);
+                    if there > 0.0 || back > 0.0 {
+                        similar.push((id as u32, there, back));
+                        for &e in &v.entries {
+                            candidate[e as usize] = true;
+                        }
+                    }
+                }
+                key_stems[slot].push(KeyStem {
+                    weight: weight(&stem),
+                    similar,
+                });
+            }
+        }
+        let (lk, key_mask) = (key.chars().count(), char_mask(key));
+        let mut whole = vec![0.0f64; self.entries.len()];
+        for (index, entry) in self.entries.iter().enumerate() {
+            let le = entry.key_chars;
+            if lk.abs_diff(le) * 100 > lk.max(le) * 7 {
+                continue;
+            }
+            let lower = distance_lower_bound(lk, key_mask, le, entry.key_mask);
+            if similarity_upper_bound(lower, lk, le) < 0.93 {
+                continue; // below 0.93 the whole-key similarity is not used
+            }
+            let lower = lower
+                .max(missing_positions(key, entry.key_mask))
+                .max(missing_positions(&entry.key, key_mask));
+            if similarity_upper_bound(lower, lk, le) < 0.93 {
+                continue;
+            }
+            whole[index] = strsim::normalized_damerau_levenshtein(key, &entry.key);
+            if whole[index] >= 0.93 {
+                candidate[index] = true;
+            }
+        }
+        let mut best: Option<(&Entry, f64)> = None;
+        for (index, entry) in self.entries.iter().enumerate() {
+            if !candidate[index] {
+                continue; // no similar stem, no close key: scores 0
+            }
+            let dice = soft_dice_prefiltered(&key_stems[lang_slot(entry.language)], entry);
+            let whole = whole[index];
+            let score = if whole >= 0.93 { dice.max(whole) } else { dice };
+            let score = score.min(0.99);
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some((entry, score));
+            }
+        }
+        best.filter(|&(_, s)| s >= FUZZY_THRESHOLD)
+    }
+
+    /// The reference for [`Self::best_entry`]: every entry scored, the best kept.
+    #[cfg(test)]
+    fn best_entry_full_scan(&self, key: &str) -> Option<(&Entry, f64)> {
         if key.is_empty() {
             return None;
         }
@@ -370,10 +635,25 @@ impl Dictionary {
                 let mut fields = entry.fields.clone();
                 // A combined heading not listed as such: match its parts as well.
                 let parts = split_combined(&key);
-                for part in parts.iter().filter(|_| parts.len() > 1) {
-                    let part_field = match self.best_entry(part) {
+                // Each part's best entry and first keyword field, computed once (the
+                // sort below asks for them at every comparison).
+                let part_best: Vec<Option<(&Entry, f64)>> = if parts.len() > 1 {
+                    parts.iter().map(|p| self.best_entry(p)).collect()
+                } else {
+                    Vec::new()
+                };
+                let part_keyword: Vec<Option<FieldKey>> = if parts.len() > 1 {
+                    parts
+                        .iter()
+                        .map(|p| self.keyword_fields(p).first().copied())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                for (index, _) in parts.iter().enumerate().filter(|_| parts.len() > 1) {
+                    let part_field = match part_best[index] {
                         Some((e, s)) if s >= 0.9 && e.fields.len() == 1 => Some(e.fields[0]),
-                        _ => self.keyword_fields(part).first().copied(),
+                        _ => part_keyword[index],
                     };
                     if let Some(f) = part_field {
                         if !fields.contains(&f) {
@@ -384,12 +664,11 @@ impl Dictionary {
                 if parts.len() > 1 {
                     // List the fields in the order the heading names them.
                     let position = |f: &FieldKey| {
-                        parts
-                            .iter()
+                        (0..parts.len())
                             .position(|p| {
-                                self.best_entry(p).is_some_and(|(e, s)| {
+                                part_best[p].is_some_and(|(e, s)| {
                                     s >= FUZZY_THRESHOLD && e.fields.contains(f)
-                                }) || self.keyword_fields(p).first() == Some(f)
+                                }) || part_keyword[p].as_ref() == Some(f)
                             })
                             .unwrap_or(usize::MAX)
                     };
@@ -578,6 +857,123 @@ mod tests {
             fields("Överföring av uppgifter utanför EU eller EES"),
             vec![FieldKey::Transfers]
         );
+    }
+
+    /// Headings to compare the prefiltered matching with the full scan on: every
+    /// entry, with typos, cut short, inflected, combined, and every line of the samples.
+    fn probe_keys() -> Vec<String> {
+        let dict = dictionary();
+        let mut keys = Vec::new();
+        for e in dict.entries() {
+            let k = e.key.clone();
+            keys.push(k.clone());
+            let chars: Vec<char> = k.chars().collect();
+            for i in [1, chars.len() / 2, chars.len().saturating_sub(2)] {
+                if i + 1 < chars.len() {
+                    let mut swapped = chars.clone();
+                    swapped.swap(i, i + 1);
+                    keys.push(swapped.iter().collect());
+                    let mut dropped = chars.clone();
+                    dropped.remove(i);
+                    keys.push(dropped.iter().collect());
+                    let mut changed = chars.clone();
+                    changed[i] = 'x';
+                    keys.push(changed.iter().collect());
+                }
+            }
+            keys.push(format!("{k}n"));
+            keys.push(format!("{k} ja säilytysaika"));
+            keys.push(format!("muut {k}"));
+            if let Some((first, _)) = k.split_once(' ') {
+                keys.push(first.to_string());
+            }
+        }
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if matches!(ext, Some("txt" | "md")) {
+                let text =
+                    String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+                for line in text.lines() {
+                    keys.push(match_key(line));
+                    for part in split_combined(&match_key(line)) {
+                        keys.push(part);
+                    }
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    #[test]
+    fn prefilter_gives_the_full_scan_result() {
+        let dict = dictionary();
+        let keys = probe_keys();
+        assert!(keys.len() > 2000, "{} keys", keys.len());
+        let mut matched = 0;
+        for key in &keys {
+            let fast = dict.best_entry(key).map(|(e, s)| (e.heading.as_str(), s));
+            let full = dict
+                .best_entry_full_scan(key)
+                .filter(|&(_, s)| s >= FUZZY_THRESHOLD)
+                .map(|(e, s)| (e.heading.as_str(), s));
+            assert_eq!(fast, full, "key {key:?}");
+            matched += usize::from(fast.is_some());
+        }
+        // The probe set holds near misses and hits alike.
+        assert!(
+            matched > 1000 && matched < keys.len(),
+            "{matched} of {}",
+            keys.len()
+        );
+    }
+
+    #[test]
+    fn stem_prefilter_never_drops_a_similar_pair() {
+        let dict = dictionary();
+        let stems: Vec<&VocabStem> = dict.vocab.iter().flat_map(|v| &v.stems).collect();
+        for a in &stems {
+            for b in &stems {
+                let may = stems_may_match(&a.text, a.chars, a.mask, &b.text, b.chars, b.mask);
+                if !may {
+                    assert_eq!(
+                        stem_similarity(&a.text, &b.text),
+                        0.0,
+                        "{} {}",
+                        a.text,
+                        b.text
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn distance_bound_is_below_the_distance() {
+        let words = [
+            "rekisterinpitäjä",
+            "rekisterinpltäjä",
+            "säilytysaika",
+            "säilytysajat",
+            "tietolähteet",
+            "överföring",
+            "abc",
+            "",
+            "kk",
+        ];
+        for a in words {
+            for b in words {
+                let (la, lb) = (a.chars().count(), b.chars().count());
+                let bound = distance_lower_bound(la, char_mask(a), lb, char_mask(b));
+                let distance = strsim::damerau_levenshtein(a, b);
+                assert!(bound <= distance, "{a} {b}");
+                assert!(missing_positions(a, char_mask(b)) <= distance, "{a} {b}");
+                assert!(missing_positions(b, char_mask(a)) <= distance, "{a} {b}");
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! new law. `name_stems` are lower-case word beginnings that name the law in Finnish,
 //! Swedish or English text without its number.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Whether a law is still in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LawStatus {
@@ -314,6 +318,39 @@ pub fn by_number(number: &str) -> Option<&'static Law> {
 
 /// The law whose name occurs in lower-case `text`, the longest name stem first.
 pub fn by_name(lower_text: &str) -> Option<&'static Law> {
+    // One pass of an automaton over every stem finds the stems present; the rule is the
+    // one of `by_name_scan`: the longest stem wins, the first listed on a tie.
+    static STEMS: LazyLock<(AhoCorasick, Vec<(&'static Law, usize)>)> = LazyLock::new(|| {
+        let stems: Vec<(&'static Law, &'static str)> = LAWS
+            .iter()
+            .flat_map(|law| law.name_stems.iter().map(move |s| (law, *s)))
+            .collect();
+        let automaton = AhoCorasick::new(stems.iter().map(|(_, s)| s)).expect("law name stems");
+        (
+            automaton,
+            stems.iter().map(|(l, s)| (*l, s.len())).collect(),
+        )
+    });
+    let (automaton, stems) = &*STEMS;
+    let mut present: Vec<usize> = automaton
+        .find_overlapping_iter(lower_text)
+        .map(|m| m.pattern().as_usize())
+        .collect();
+    present.sort_unstable();
+    present.dedup();
+    let mut best: Option<(&'static Law, usize)> = None;
+    for id in present {
+        let (law, len) = stems[id];
+        if best.is_none_or(|(_, l)| len > l) {
+            best = Some((law, len));
+        }
+    }
+    best.map(|(l, _)| l)
+}
+
+/// The reference for [`by_name`]: every stem searched for in turn.
+#[cfg(test)]
+fn by_name_scan(lower_text: &str) -> Option<&'static Law> {
     let mut best: Option<(&'static Law, usize)> = None;
     for law in LAWS {
         for stem in law.name_stems {
@@ -335,6 +372,38 @@ impl Law {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_name_agrees_with_the_scan() {
+        let mut texts: Vec<String> = LAWS
+            .iter()
+            .flat_map(|l| l.name_stems.iter().map(|s| format!("lain {s}ssa ja muuta")))
+            .collect();
+        texts.push(
+            LAWS.iter()
+                .flat_map(|l| l.name_stems)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if matches!(ext, Some("txt" | "md" | "html")) {
+                let text =
+                    String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_lowercase();
+                texts.extend(text.lines().map(str::to_string));
+            }
+        }
+        let mut found = 0;
+        for t in &texts {
+            let fast = by_name(t).map(|l| l.number);
+            assert_eq!(fast, by_name_scan(t).map(|l| l.number), "{t}");
+            found += usize::from(fast.is_some());
+        }
+        assert!(found > 20, "{found}");
+    }
 
     #[test]
     fn numbers_are_unique_and_well_formed() {
