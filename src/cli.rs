@@ -1,4 +1,4 @@
-//! The command line: `seloste extract`, `seloste merge` and `seloste schema`.
+//! The command line: `seloste extract`, `merge`, `schema`, `diff` and `report`.
 //!
 //! Exit codes: 0 every document was processed (gaps and conflicts are findings, not
 //! failures); 1 some documents failed (or `--fail-on` findings); 2 usage or setup
@@ -36,6 +36,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Compare two runs (or two result files) field by field: GOLDEN (approved) against ACTUAL; exit 0 same, 1 different, 2 error.
     Diff(crate::review::DiffArgs),
+    /// Write RUN_DIR/report.html: the run as one self-contained page (overview, heatmap, documents, versions).
+    Report(crate::report::ReportArgs),
 }
 
 /// Arguments of `extract`.
@@ -135,6 +137,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Diff(args) => crate::review::run(&args),
+        Command::Report(args) => crate::report::run(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(NoticeResult);
             print!("{}", output::to_json(&schema));

@@ -12,6 +12,7 @@
 //! | check | [`check`] | mapped notice | gaps and conflicts |
 //! | output | [`output`] | result | JSON files, run record |
 //! | diff | [`diff`], [`review`] | two results or runs | field-level differences, `seloste diff` |
+//! | report | [`report`] | a run's output | one HTML page, `seloste report` |
 //!
 //! [`pipeline::extract`] runs the stages for one document:
 //!
@@ -47,6 +48,7 @@ pub mod normalise;
 pub mod output;
 pub mod pipeline;
 pub mod record;
+pub mod report;
 pub mod review;
 pub mod segment;
 pub mod values;
