@@ -496,11 +496,11 @@ fn write_results(
     }
     let paths = output::result_paths(out, &job.relative, results.len());
     for (result, path) in results.iter().zip(&paths) {
-        output::write_atomic(path, output::to_json(result).as_bytes())
+        output::write_result_file(path, output::to_json(result).as_bytes())
             .map_err(|e| format!("cannot write the result: {e}"))?;
     }
     if ctx.config.emit_text {
-        output::write_atomic(&output::norm_text_path(out, &job.relative), norm.as_bytes())
+        output::write_result_file(&output::norm_text_path(out, &job.relative), norm.as_bytes())
             .map_err(|e| format!("cannot write the normalised text: {e}"))?;
     }
     Ok(())

@@ -168,8 +168,22 @@ pub fn write_atomic_with(
     Ok(())
 }
 
-/// Write a file atomically: a temporary file in the same directory, then a rename.
+/// Write a file atomically and durably: a temporary file in the same directory, synced
+/// to disk, then a rename. For the run record and blessed golden files.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_inner(path, contents, true)
+}
+
+/// Write one document's result atomically (a temporary file, then a rename), without
+/// waiting for the disk: a crash of the process never leaves a partial file, and a run
+/// of 20,000 documents does not pay 20,000 disk syncs (they were a third of its time).
+/// After a power loss, `--resume` cannot tell a lost result from a written one; run
+/// `sync` after a run if that matters.
+pub fn write_result_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_inner(path, contents, false)
+}
+
+fn write_atomic_inner(path: &Path, contents: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
@@ -177,7 +191,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

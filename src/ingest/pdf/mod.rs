@@ -258,6 +258,14 @@ fn ingest_inner(bytes: &[u8]) -> Result<Ingested, IngestError> {
     })
 }
 
+/// The end of a law reference that wrapped onto the next line: `8§)`, `10 §.`,
+/// `523/1999)`.
+fn wrapped_reference(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit())
+        && text.split_whitespace().count() <= 2
+        && (text.contains('§') || text.ends_with(')'))
+}
+
 /// Every object of type `/Page`, in object-number order, numbered from 1.
 fn pages_by_type(doc: &Document) -> std::collections::BTreeMap<u32, ObjectId> {
     doc.objects
@@ -415,12 +423,14 @@ fn assemble(pages: Vec<Vec<PageLine>>) -> Vec<SourceLine> {
                     push_break(&mut out);
                 } else {
                     // A line in the same font that goes on in lower case (or with a
-                    // parenthesis) after a long line without closing punctuation is
-                    // the rest of a wrapped line: "… käsittelyn" + "oikeusperuste".
+                    // parenthesis, or the end of a law reference) after a long line
+                    // without closing punctuation is the rest of a wrapped line:
+                    // "… käsittelyn" + "oikeusperuste", "(Henkilötietolaki" + "8§)".
                     let first = l.text.chars().next();
                     continues = prev.bold == l.bold
                         && (prev.size - l.size).abs() < 0.05 * prev.size
-                        && first.is_some_and(|c| c.is_lowercase() || c == '(')
+                        && (first.is_some_and(|c| c.is_lowercase() || c == '(')
+                            || wrapped_reference(&l.text))
                         && !prev.text.ends_with(['.', ':', ';', '!', '?'])
                         && prev.x1 - left >= 0.6 * (right - left)
                         && !l.text.contains('@');
@@ -555,5 +565,20 @@ fn dehyphenate(out: &mut [Out]) {
                 next.line.text = rest;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_law_references_continue_the_line() {
+        assert!(wrapped_reference("8§)"));
+        assert!(wrapped_reference("10 §."));
+        assert!(wrapped_reference("523/1999)"));
+        assert!(!wrapped_reference("2"));
+        assert!(!wrapped_reference("3 Rekisterin nimi"));
+        assert!(!wrapped_reference("Henkilötietolaki 8§)"));
     }
 }
