@@ -92,50 +92,13 @@ mod tests {
 
     #[test]
     fn every_value_has_a_term() {
-        for b in [
-            LegalBasis::Consent,
-            LegalBasis::Contract,
-            LegalBasis::LegalObligation,
-            LegalBasis::VitalInterests,
-            LegalBasis::PublicTask,
-            LegalBasis::LegitimateInterests,
-        ] {
+        for b in LegalBasis::ALL {
             assert!(basis(b).starts_with("https://w3id.org/dpv"));
         }
-        for r in [
-            Right::Access,
-            Right::Rectification,
-            Right::Erasure,
-            Right::Restriction,
-            Right::Objection,
-            Right::Portability,
-            Right::WithdrawConsent,
-            Right::Complaint,
-        ] {
+        for r in Right::ALL {
             assert!(right(r).starts_with("https://w3id.org/dpv/legal/eu/gdpr#A"));
         }
-        use DataCategory::*;
-        for c in [
-            NationalId,
-            Name,
-            ContactDetails,
-            Address,
-            Phone,
-            Email,
-            DateOfBirth,
-            BankAccount,
-            PropertyId,
-            BusinessId,
-            Language,
-            Gender,
-            MaritalStatus,
-            Occupation,
-            Family,
-            Financial,
-            Health,
-            ServiceHistory,
-            Other,
-        ] {
+        for c in DataCategory::ALL {
             assert!(category(c).starts_with("https://w3id.org/dpv"));
         }
         assert_eq!(

@@ -401,6 +401,18 @@ pub enum LegalBasis {
     LegitimateInterests,
 }
 
+impl LegalBasis {
+    /// Every variant, in declaration order.
+    pub const ALL: [LegalBasis; 6] = [
+        LegalBasis::Consent,
+        LegalBasis::Contract,
+        LegalBasis::LegalObligation,
+        LegalBasis::VitalInterests,
+        LegalBasis::PublicTask,
+        LegalBasis::LegitimateInterests,
+    ];
+}
+
 /// A law cited by the notice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Citation {
@@ -464,6 +476,31 @@ pub enum DataCategory {
     ServiceHistory,
     /// Anything else.
     Other,
+}
+
+impl DataCategory {
+    /// Every variant, in declaration order.
+    pub const ALL: [DataCategory; 19] = [
+        DataCategory::NationalId,
+        DataCategory::Name,
+        DataCategory::ContactDetails,
+        DataCategory::Address,
+        DataCategory::Phone,
+        DataCategory::Email,
+        DataCategory::DateOfBirth,
+        DataCategory::BankAccount,
+        DataCategory::PropertyId,
+        DataCategory::BusinessId,
+        DataCategory::Language,
+        DataCategory::Gender,
+        DataCategory::MaritalStatus,
+        DataCategory::Occupation,
+        DataCategory::Family,
+        DataCategory::Financial,
+        DataCategory::Health,
+        DataCategory::ServiceHistory,
+        DataCategory::Other,
+    ];
 }
 
 /// One item of personal data.
@@ -534,6 +571,20 @@ pub enum Right {
     WithdrawConsent,
     /// Right to lodge a complaint with a supervisory authority.
     Complaint,
+}
+
+impl Right {
+    /// Every variant, in declaration order.
+    pub const ALL: [Right; 8] = [
+        Right::Access,
+        Right::Rectification,
+        Right::Erasure,
+        Right::Restriction,
+        Right::Objection,
+        Right::Portability,
+        Right::WithdrawConsent,
+        Right::Complaint,
+    ];
 }
 
 /// Severity of a finding.
