@@ -73,6 +73,8 @@ pub struct Selection {
     pub shard: Option<(u64, u64)>,
     /// Archive caps.
     pub caps: ZipCaps,
+    /// Follow symbolic links inside input folders (`--follow-links`).
+    pub follow_links: bool,
 }
 
 /// Parse `K/N` (1 <= K <= N).
@@ -290,7 +292,7 @@ impl Lister<'_> {
         let tail = prefix.map_or(0, |p| p.len() + 1);
         let exclude = self.exclude.clone();
         let walk = walkdir::WalkDir::new(input)
-            .follow_links(false)
+            .follow_links(self.selection.follow_links)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {

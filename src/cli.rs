@@ -73,6 +73,10 @@ pub struct ExtractArgs {
     /// Read more inputs from FILE, one path per line (`-`: standard input); outputs keep the path as written.
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
+    /// Follow symbolic links inside input folders (also out of the folder); a link loop
+    /// or a dangling link is then an error of its own. Default: links are not read.
+    #[arg(long)]
+    pub follow_links: bool,
     /// Time budget per document, in seconds; past it the document's status is `timeout`.
     #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
     pub timeout: f64,
@@ -194,6 +198,7 @@ pub fn extract(args: &ExtractArgs) -> Result<i32, String> {
         exclude: args.exclude.clone(),
         shard,
         caps,
+        follow_links: args.follow_links,
     };
     let (jobs, problems) = batch::list_jobs(&selection)?;
     for p in &problems {
@@ -207,6 +212,7 @@ pub fn extract(args: &ExtractArgs) -> Result<i32, String> {
         "files_from": args.files_from.as_ref().map(|p| p.display().to_string()),
         "include": args.include,
         "exclude": args.exclude,
+        "follow_links": args.follow_links,
         "shard": args.shard,
         "today": options.today,
         "max_bytes": args.max_bytes,

@@ -542,3 +542,43 @@ fn ctrl_c_stops_cleanly_and_resume_finishes() {
     assert_eq!(after.len(), 400);
     assert_eq!(after.iter().filter(|(_, s)| s == "skipped").count(), done);
 }
+
+/// Links inside an input folder are not read by default; `--follow-links` reads them,
+/// and then a link loop is an error of its own that does not stop the run.
+#[cfg(unix)]
+#[test]
+fn links_are_followed_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(input.join("a.txt"), sample(A)).unwrap();
+    std::fs::write(outside.join("b.txt"), sample(B)).unwrap();
+    std::os::unix::fs::symlink(outside.join("b.txt"), input.join("link.txt")).unwrap();
+    std::os::unix::fs::symlink(&input, input.join("loop")).unwrap();
+
+    let plain = dir.path().join("plain");
+    seloste()
+        .args(["extract", "-q", "--out"])
+        .arg(&plain)
+        .arg(&input)
+        .assert()
+        .code(0);
+    assert_eq!(
+        files_under(&plain),
+        ["a.txt.json", "run.json", "summary.csv"]
+    );
+
+    let followed = dir.path().join("followed");
+    seloste()
+        .args(["extract", "-q", "--follow-links", "--out"])
+        .arg(&followed)
+        .arg(&input)
+        .assert()
+        .code(1)
+        .stderr(contains("loop"));
+    let files = files_under(&followed);
+    assert!(files.contains(&"link.txt.json".to_string()), "{files:?}");
+    assert!(files.contains(&"a.txt.json".to_string()), "{files:?}");
+}
