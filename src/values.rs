@@ -124,12 +124,14 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
 /// A line that is only a postal code and a post office (`00014 Helsingin yliopisto`).
 static POSTCODE_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:FI-|SF-)?\d{5}\s+\p{Lu}[\p{L}\-]*(?:\s+[\p{L}\-]+){0,2}$"));
-/// A line that is only a P.O. box or a street address, optionally labelled.
+/// A line that is only a P.O. box or a street address, optionally labelled or after the
+/// organisation's name and a comma (`Ulkoministeriö, Post Box 176`).
 static BOX_OR_STREET_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?x)^
+        (?:[^,]{1,80},\s*)?
         (?:(?i:posti|käynti|katu)?(?i:osoite|adress|address|besöksadress|postadress)\s*:\s*)?
         (
-          (?:PL|PB|P\.?\s?O\.?\s?Box|Postilokero|Box)\s*\d{1,5}(?:\s*\([^)]{1,40}\))?
+          (?:PL|PB|P\.?\s?O\.?\s?Box|Post\s?Box|Postilokero|Box)\s*\d{1,5}(?:\s*\([^)]{1,40}\))?
         | \p{Lu}[\p{L}\-]+(?:\s[\p{L}\-]+){0,3}\s\d{1,3}(?:\s?[A-Za-z](?:\s?\d{1,3})?)?(?:-\d{1,3})?(?:\s*\([^)]{1,40}\))?
         )\s*,?$")
 });
@@ -244,6 +246,19 @@ const ROLE_WORDS: &[&str] = &[
     "lakimies",
 ];
 
+/// Words of the headings of contact sections, which stay in a field's text when they
+/// head a subsection: such a line is no name.
+const SUBHEADING_WORDS: &[&str] = &[
+    "yhteyshenkilö",
+    "yhteystied",
+    "asioissa",
+    "asioiden",
+    "contact",
+    "matters concerning",
+    "kontaktperson",
+    "kontaktuppgift",
+];
+
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?i)(nimi|name|namn|tehtävä|titteli|nimike|title|befattning|rooli)\s*:\s*(.+)$")
 });
@@ -273,7 +288,11 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
                 || line.contains(':')
                 || line.split_whitespace().count() > 8
                 || line.ends_with('.');
-            if is_detail {
+            // A subheading kept in the field text (`Contacts on matters concerning the
+            // register`, `Rekisteriasioiden yhteyshenkilö`) names no one.
+            let lower = line.to_lowercase();
+            let is_heading = SUBHEADING_WORDS.iter().any(|w| lower.contains(w));
+            if is_detail || is_heading {
                 continue;
             }
             let is_role = |part: &str| {
@@ -1563,9 +1582,9 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
             from_event: from_event(text, (whole.start(), whole.end())),
         });
     }
-    // A lone "vuoden ajan" (for a year).
+    // A lone "vuoden ajan", "for a year", "i ett år" (for a year).
     static YEAR_ALONE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan)\b"));
+        LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan|for a year|i ett år)\b"));
     for cap in YEAR_ALONE.captures_iter(text) {
         let m = cap.get(1).expect("group");
         if !taken.iter().any(|r| r.start < m.end() && m.start() < r.end) {
@@ -1901,6 +1920,10 @@ mod tests {
                 .as_deref(),
             Some("P1Y")
         );
+        let english = retention_periods(
+            "The data will be stored for a year from the time the user last logged in",
+        );
+        assert_eq!(english[0].duration.as_deref(), Some("P1Y"));
         // One period, not ten years and a year.
         let ten =
             retention_periods("säilytetään enintään kymmenen vuoden ajan jäsenyyden päättymisestä");
@@ -2009,6 +2032,10 @@ mod tests {
             ["PB 4300, 00099 HELSINGFORS STAD"]
         );
         assert_eq!(
+            addresses("Ulkoministeriö, Post Box 176\nFI-00023 Valtioneuvosto"),
+            ["Post Box 176, FI-00023 Valtioneuvosto"]
+        );
+        assert_eq!(
             addresses("PL 100, (Nallinkatu 2), 21201 Raisio"),
             ["PL 100, (Nallinkatu 2), 21201 Raisio"]
         );
@@ -2020,6 +2047,12 @@ mod tests {
             name_and_title("Aki Lassila, kehittämispäällikkö\nKirjastoverkkopalvelut");
         assert_eq!(name.as_deref(), Some("Aki Lassila"));
         assert_eq!(title.as_deref(), Some("kehittämispäällikkö"));
+        // A subheading kept in the text is no name (golden/corpus/44).
+        let (name, _) =
+            name_and_title("Contacts on matters concerning the register\nvirtualfinland.um@gov.fi");
+        assert_eq!(name, None);
+        let (name, _) = name_and_title("Rekisteriasioiden yhteyshenkilö\nMatti Meikäläinen");
+        assert_eq!(name.as_deref(), Some("Matti Meikäläinen"));
     }
 
     #[test]
