@@ -249,6 +249,8 @@ const ROLE_WORDS: &[&str] = &[
 /// Words of the headings of contact sections, which stay in a field's text when they
 /// head a subsection: such a line is no name.
 const SUBHEADING_WORDS: &[&str] = &[
+    "rekisterinpitäjä",
+    "personuppgiftsansvarig",
     "yhteyshenkilö",
     "yhteystied",
     "asioissa",
@@ -263,6 +265,17 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?i)(nimi|name|namn|tehtävä|titteli|nimike|title|befattning|rooli)\s*:\s*(.+)$")
 });
 
+/// A name without the business ID written after it (`Akaa Hacklab ry (y-tunnus
+/// 33425921-3)`): the ID is a value of its own.
+fn without_business_id(name: &str) -> String {
+    let cut = name
+        .to_lowercase()
+        .find("(y-tunnus")
+        .filter(|&i| name.is_char_boundary(i))
+        .unwrap_or(name.len());
+    name[..cut].trim().to_string()
+}
+
 /// Name and role title of a contact field: labelled lines (`Nimi:`, `Tehtävä:`) first,
 /// else the first line that is neither an address nor a contact detail.
 pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
@@ -270,7 +283,7 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
     let mut title = None;
     for line in text.lines() {
         if let Some(c) = LABELLED.captures(line.trim()) {
-            let value = c[2].trim().to_string();
+            let value = without_business_id(&c[2]);
             match c[1].to_lowercase().as_str() {
                 "nimi" | "name" | "namn" => {
                     name.get_or_insert(value);
@@ -285,7 +298,10 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let is_detail = line.contains('@')
                 || line.chars().filter(char::is_ascii_digit).count() >= 4
-                || line.contains(':')
+                || line.contains(": ")
+                || line.ends_with(':')
+                // Names start with a capital (a form's label pieces do not).
+                || !line.starts_with(char::is_uppercase)
                 || line.split_whitespace().count() > 8
                 || line.ends_with('.');
             // A subheading kept in the field text (`Contacts on matters concerning the
@@ -309,7 +325,7 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
                     break;
                 }
             }
-            let candidate = line.split(',').next().unwrap_or(line).trim().to_string();
+            let candidate = without_business_id(line.split(',').next().unwrap_or(line));
             if is_role(line) {
                 title.get_or_insert(candidate);
             } else {
@@ -2053,6 +2069,11 @@ mod tests {
         assert_eq!(name, None);
         let (name, _) = name_and_title("Rekisteriasioiden yhteyshenkilö\nMatti Meikäläinen");
         assert_eq!(name.as_deref(), Some("Matti Meikäläinen"));
+        // golden/corpus/09 and 39: a firm's `T:mi`, and the business ID apart.
+        let (name, _) = name_and_title("Rekisterinpitäjä\nT:mi puheterapeutti Kaisa Penttilä");
+        assert_eq!(name.as_deref(), Some("T:mi puheterapeutti Kaisa Penttilä"));
+        let (name, _) = name_and_title("Nimi: Akaa Hacklab ry (y-tunnus 3342592-1)");
+        assert_eq!(name.as_deref(), Some("Akaa Hacklab ry"));
     }
 
     #[test]
