@@ -152,7 +152,12 @@ impl<'a> Interpreter<'a> {
             }
             None => content,
         };
-        let content = match Content::decode(content) {
+        // The fast reader for the common grammar, lopdf for the rest.
+        let decoded = match super::lexer::decode(content) {
+            Some(c) => Ok(c),
+            None => Content::decode(content),
+        };
+        let content = match decoded {
             Ok(c) => c,
             Err(_) => {
                 // A syntax error (or nesting past lopdf's limit) fails the whole

@@ -117,8 +117,10 @@ pub fn layout_page(mut glyphs: Vec<Glyph>) -> Vec<PageLine> {
             .then(glyphs[a].x0.total_cmp(&glyphs[b].x0))
     });
     let mut clusters: Vec<Cluster> = Vec::new();
+    // Glyphs move into their clusters (no copies of their text).
+    let mut slots: Vec<Option<Glyph>> = glyphs.into_iter().map(Some).collect();
     for i in order {
-        let g = &glyphs[i];
+        let Some(g) = slots[i].take() else { continue };
         if let Some(c) = clusters.last_mut() {
             let tol = if g.space {
                 0.45 * c.size.max(g.size)
@@ -130,7 +132,7 @@ pub fn layout_page(mut glyphs: Vec<Glyph>) -> Vec<PageLine> {
                     c.size = g.size;
                     c.y = g.y;
                 }
-                c.glyphs.push(g.clone());
+                c.glyphs.push(g);
                 continue;
             }
         }
@@ -140,7 +142,7 @@ pub fn layout_page(mut glyphs: Vec<Glyph>) -> Vec<PageLine> {
         clusters.push(Cluster {
             y: g.y,
             size: g.size,
-            glyphs: vec![g.clone()],
+            glyphs: vec![g],
         });
     }
     // Segments of each cluster.

@@ -14,6 +14,7 @@ pub mod furniture;
 pub mod glyphlist;
 pub mod interpreter;
 pub mod layout;
+mod lexer;
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
