@@ -3,6 +3,7 @@
 //! of embedded encoding CMaps (`cidchar`, `cidrange`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Largest number of codes one `bfrange` may expand to; larger ranges are kept as ranges.
 const MAX_EXPAND: u32 = 4096;
@@ -13,7 +14,7 @@ pub struct CMap {
     /// Codespace ranges: (number of bytes, low, high).
     pub codespace: Vec<(u8, u32, u32)>,
     /// Code -> Unicode text.
-    pub unicode: HashMap<u32, String>,
+    pub unicode: HashMap<u32, Arc<str>>,
     /// Large `bfrange`s not expanded: (low, high, UTF-16 of low).
     pub unicode_ranges: Vec<(u32, u32, Vec<u16>)>,
     /// Code -> CID (`cidchar`, `cidrange`).
@@ -193,7 +194,7 @@ impl CMap {
                             }
                             _ => break,
                         };
-                        cmap.unicode.insert(code_of(src), text);
+                        cmap.unicode.insert(code_of(src), text.into());
                         i += 2;
                     }
                 }
@@ -216,7 +217,7 @@ impl CMap {
                                         if let Some(last) = u.last_mut() {
                                             *last = last.wrapping_add(k as u16);
                                         }
-                                        cmap.unicode.insert(code, utf16_to_string(&u));
+                                        cmap.unicode.insert(code, utf16_to_string(&u).into());
                                     }
                                 } else {
                                     cmap.unicode_ranges.push((lo, hi, units));
@@ -230,14 +231,16 @@ impl CMap {
                                     match t {
                                         Tok::Hex(d) => {
                                             if code <= hi {
-                                                cmap.unicode
-                                                    .insert(code, utf16_to_string(&utf16_units(d)));
+                                                cmap.unicode.insert(
+                                                    code,
+                                                    utf16_to_string(&utf16_units(d)).into(),
+                                                );
                                             }
                                             code = code.saturating_add(1);
                                         }
                                         Tok::Name(n) => {
                                             if let Some(s) = super::glyphlist::glyph_to_unicode(n) {
-                                                cmap.unicode.insert(code, s);
+                                                cmap.unicode.insert(code, s.into());
                                             }
                                             code = code.saturating_add(1);
                                         }
@@ -280,7 +283,7 @@ impl CMap {
     }
 
     /// The Unicode text of `code`, if mapped.
-    pub fn lookup(&self, code: u32) -> Option<String> {
+    pub fn lookup(&self, code: u32) -> Option<Arc<str>> {
         if let Some(s) = self.unicode.get(&code) {
             return Some(s.clone());
         }
@@ -290,7 +293,7 @@ impl CMap {
                 if let Some(last) = u.last_mut() {
                     *last = last.wrapping_add((code - lo) as u16);
                 }
-                return Some(utf16_to_string(&u));
+                return Some(utf16_to_string(&u).into());
             }
         }
         None

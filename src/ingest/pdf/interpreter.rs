@@ -45,8 +45,9 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 /// One shown glyph.
 #[derive(Debug, Clone)]
 pub struct Glyph {
-    /// Its Unicode text (usually one char; ligatures may be more).
-    pub text: String,
+    /// Its Unicode text (usually one char; ligatures may be more), shared with the
+    /// font's table: a glyph costs no allocation of its own.
+    pub text: std::sync::Arc<str>,
     /// Left edge, device space.
     pub x0: f32,
     /// Right edge (origin + advance), device space.
@@ -358,8 +359,8 @@ impl<'a> Interpreter<'a> {
                 Some(text) if upright && size > 0.5 && !text.is_empty() => {
                     // A soft hyphen that is drawn with a width is a visible hyphen
                     // (Google Docs maps its hyphen glyph to U+00AD).
-                    let text = if text == "\u{AD}" && code.width > 0.0 {
-                        "-".to_string()
+                    let text = if &*text == "\u{AD}" && code.width > 0.0 {
+                        std::sync::Arc::from("-")
                     } else {
                         text
                     };

@@ -83,7 +83,7 @@ fn compose_accents(glyphs: &mut Vec<Glyph>) {
                 b => b,
             };
             let composed: String = [base, mark].iter().collect::<String>().nfc().collect();
-            glyphs[j].text = composed;
+            glyphs[j].text = composed.into();
             remove[i] = true;
             break;
         }
