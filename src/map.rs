@@ -563,8 +563,11 @@ static LAW_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)(?:\d+\s*§|§\s*\d+|artikla|\d{1,4}/\d{2,4}|asetus\s+\d|regulation\s+\(eu\))")
 });
 
-/// A Finnish business ID (`0313471-7`): the line names an organisation.
-static BUSINESS_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{7}-\d\b"));
+/// A line with a Finnish business ID (`0313471-7`, valid or not) names an organisation.
+fn has_business_id(text: &str) -> bool {
+    let (valid, invalid) = crate::values::business_ids(text);
+    !(valid.is_empty() && invalid.is_empty())
+}
 
 /// How many non-blank lines from the top of the preamble a title may stand at.
 const MAX_TITLE_LINE: usize = 8;
@@ -683,7 +686,7 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
         if find_dates(&text).len() == 1 && words <= 8 {
             continue;
         }
-        if LAW_LINE.is_match(&text) || is_organisation_line(&text) || BUSINESS_ID.is_match(&text) {
+        if LAW_LINE.is_match(&text) || is_organisation_line(&text) || has_business_id(&text) {
             continue;
         }
         // A form's box label ("Nimi (y-tunnus)", "Osoite") or number is no title.
@@ -937,7 +940,9 @@ mod tests {
         assert!(is_form_label("Nimi (y-tunnus)"));
         assert!(is_form_label("Muut yhteystiedot"));
         assert!(!is_form_label("Asiakasrekisterin tietosuojaseloste"));
-        assert!(BUSINESS_ID.is_match("Rekisterin- Helsingin yliopisto (0313471-7)"));
+        assert!(has_business_id(
+            "Rekisterin- Helsingin yliopisto (0313471-7)"
+        ));
     }
 
     #[test]
