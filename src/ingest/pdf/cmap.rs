@@ -2,7 +2,7 @@
 //! multi-byte codespace ranges, UTF-16 surrogate pairs) and the code/CID mappings
 //! of embedded encoding CMaps (`cidchar`, `cidrange`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Largest number of codes one `bfrange` may expand to; larger ranges are kept as ranges.
@@ -314,6 +314,13 @@ impl CMap {
     /// Without ranges, `default_len` bytes per code.
     pub fn split_codes(&self, bytes: &[u8], default_len: usize) -> Vec<(u32, usize)> {
         let mut out = Vec::with_capacity(bytes.len());
+        self.for_each_code(bytes, default_len, |code, n| out.push((code, n)));
+        out
+    }
+
+    /// Call `f(code, byte length)` for each code of `bytes`, split as by
+    /// [`CMap::split_codes`], without collecting them.
+    pub fn for_each_code(&self, bytes: &[u8], default_len: usize, mut f: impl FnMut(u32, usize)) {
         let mut i = 0;
         while i < bytes.len() {
             let mut taken = None;
@@ -344,10 +351,9 @@ impl CMap {
                 let n = n.clamp(1, 4).min(bytes.len() - i);
                 (code_of(&bytes[i..i + n]), n)
             });
-            out.push((code, n));
+            f(code, n);
             i += n;
         }
-        out
     }
 }
 

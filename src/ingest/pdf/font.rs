@@ -1,6 +1,6 @@
 //! Fonts: how the bytes of a shown string become codes, Unicode text and widths.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use lopdf::{Dictionary, Document, Object};
@@ -201,69 +201,73 @@ impl Font {
 
     /// Split a shown string into codes with text and widths.
     pub fn decode(&self, bytes: &[u8]) -> Vec<Code> {
+        let mut codes = Vec::with_capacity(bytes.len());
+        self.for_each_code(bytes, |code| codes.push(code));
+        codes
+    }
+
+    /// Call `f` with each code of a shown string, as [`Font::decode`] splits it,
+    /// without collecting them (the interpreter's path: one call per shown string).
+    pub fn for_each_code(&self, bytes: &[u8], mut f: impl FnMut(Code)) {
         if self.composite {
-            let split = match (&self.encoding_cmap, &self.to_unicode) {
-                (Some(c), _) if !c.codespace.is_empty() => c.split_codes(bytes, 2),
-                _ => CMap::default().split_codes(bytes, 2),
+            let code = |(code, len): (u32, usize)| {
+                let cid = self
+                    .encoding_cmap
+                    .as_ref()
+                    .and_then(|c| c.cid(code))
+                    .unwrap_or(code);
+                let text = match &self.to_unicode {
+                    Some(tu) => tu.lookup(code),
+                    None => self.gid_text.as_ref().and_then(|m| {
+                        let gid = match &self.cid_to_gid {
+                            Some(map) => *map.get(cid as usize)?,
+                            None => cid as u16,
+                        };
+                        m.get(&gid).map(|c| Arc::from(c.to_string()))
+                    }),
+                };
+                let width = self
+                    .cid_widths
+                    .get(&cid)
+                    .copied()
+                    .unwrap_or(self.default_width)
+                    / 1000.0;
+                Code {
+                    code,
+                    len,
+                    text,
+                    width,
+                }
             };
-            split
-                .into_iter()
-                .map(|(code, len)| {
-                    let cid = self
-                        .encoding_cmap
-                        .as_ref()
-                        .and_then(|c| c.cid(code))
-                        .unwrap_or(code);
-                    let text = match &self.to_unicode {
-                        Some(tu) => tu.lookup(code),
-                        None => self.gid_text.as_ref().and_then(|m| {
-                            let gid = match &self.cid_to_gid {
-                                Some(map) => *map.get(cid as usize)?,
-                                None => cid as u16,
-                            };
-                            m.get(&gid).map(|c| Arc::from(c.to_string()))
-                        }),
-                    };
-                    let width = self
-                        .cid_widths
-                        .get(&cid)
-                        .copied()
-                        .unwrap_or(self.default_width)
-                        / 1000.0;
-                    Code {
-                        code,
-                        len,
-                        text,
-                        width,
-                    }
-                })
-                .collect()
+            match &self.encoding_cmap {
+                Some(c) if !c.codespace.is_empty() => {
+                    c.for_each_code(bytes, 2, |c, n| f(code((c, n))))
+                }
+                _ => CMap::default().for_each_code(bytes, 2, |c, n| f(code((c, n)))),
+            }
         } else {
-            bytes
-                .iter()
-                .map(|&b| {
-                    let code = b as u32;
-                    let text = self
-                        .to_unicode
-                        .as_ref()
-                        .and_then(|tu| tu.lookup(code))
-                        .filter(|s| !s.is_empty())
-                        .or_else(|| self.simple.get(b as usize).cloned().flatten());
-                    let width = self
-                        .widths
-                        .get(b as usize)
-                        .copied()
-                        .flatten()
-                        .unwrap_or(self.default_width)
-                        / 1000.0;
-                    Code {
-                        code,
-                        len: 1,
-                        text,
-                        width,
-                    }
-                })
-                .collect()
+            for &b in bytes {
+                let code = b as u32;
+                let text = self
+                    .to_unicode
+                    .as_ref()
+                    .and_then(|tu| tu.lookup(code))
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| self.simple.get(b as usize).cloned().flatten());
+                let width = self
+                    .widths
+                    .get(b as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(self.default_width)
+                    / 1000.0;
+                f(Code {
+                    code,
+                    len: 1,
+                    text,
+                    width,
+                });
+            }
         }
     }
 
@@ -299,7 +303,7 @@ fn descriptor_bold(doc: &Document, d: &Dictionary) -> bool {
 }
 
 fn parse_cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut i = 0;
     while i < w.len() && out.len() < 200_000 {
         let Some(first) = deref(doc, &w[i]).and_then(num) else {
@@ -470,7 +474,7 @@ pub fn truetype_gid_to_unicode(font: &[u8]) -> Option<HashMap<u16, char>> {
         }
     }
     let (_, sub) = best?;
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     match rd16(font, sub)? {
         4 => {
             let seg2 = rd16(font, sub + 6)? as usize;

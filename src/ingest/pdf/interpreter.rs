@@ -8,6 +8,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::Font;
+use super::lexer::{Next, Operand, Operands, Reader};
 use super::{deref, stream_data, Budget};
 
 /// Deepest nesting of Form XObjects entered.
@@ -89,6 +90,26 @@ impl GState {
     }
 }
 
+/// The state one content stream runs with: graphics state, its q/Q stack, and the
+/// text and text-line matrices.
+struct TextState {
+    gs: GState,
+    stack: Vec<GState>,
+    tm: Matrix,
+    tlm: Matrix,
+}
+
+impl TextState {
+    fn new(ctm: Matrix) -> Self {
+        TextState {
+            gs: GState::new(ctm),
+            stack: Vec::new(),
+            tm: IDENTITY,
+            tlm: IDENTITY,
+        }
+    }
+}
+
 #[derive(Hash, PartialEq, Eq, Clone, Copy)]
 enum FontKey {
     Id(ObjectId),
@@ -153,12 +174,26 @@ impl<'a> Interpreter<'a> {
             }
             None => content,
         };
-        // The fast reader for the common grammar, lopdf for the rest.
-        let decoded = match super::lexer::decode(content) {
-            Some(c) => Ok(c),
-            None => Content::decode(content),
-        };
-        let content = match decoded {
+        let mut state = TextState::new(ctm);
+        let mut operands = Operands::default();
+        // The fast reader for the common grammar...
+        let mut reader = Reader::new(content);
+        let mut done = 0usize;
+        loop {
+            match reader.next(&mut operands) {
+                Next::Op(operator) => {
+                    done += 1;
+                    if !self.step(operator, &operands, &mut state, resources, depth, forms) {
+                        return;
+                    }
+                }
+                Next::End => return,
+                Next::Unsupported => break,
+            }
+        }
+        // ... and lopdf for the rest: it decodes the whole stream, and the operations
+        // the fast reader has run (the same ones) are skipped.
+        let decoded = match Content::decode(content) {
             Ok(c) => c,
             Err(_) => {
                 // A syntax error (or nesting past lopdf's limit) fails the whole
@@ -170,101 +205,124 @@ impl<'a> Interpreter<'a> {
                 }
             }
         };
-        let mut gs = GState::new(ctm);
-        let mut stack: Vec<GState> = Vec::new();
-        let mut tm = IDENTITY;
-        let mut tlm = IDENTITY;
-        for op in &content.operations {
-            self.ops += 1;
-            if self.ops > MAX_OPS {
+        for op in decoded.operations.iter().skip(done) {
+            operands.clear();
+            for o in &op.operands {
+                operands.push_object(o);
+            }
+            if !self.step(
+                op.operator.as_bytes(),
+                &operands,
+                &mut state,
+                resources,
+                depth,
+                forms,
+            ) {
                 return;
             }
-            let args = &op.operands;
-            let f = |i: usize| args.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
-            match op.operator.as_str() {
-                "q" if stack.len() < MAX_GSTATE_STACK => stack.push(gs.clone()),
-                "Q" => {
-                    if let Some(s) = stack.pop() {
-                        gs = s;
-                    }
+        }
+    }
+
+    /// Run one operation. `false` when the document's operation budget is spent.
+    fn step(
+        &mut self,
+        operator: &[u8],
+        args: &Operands,
+        st: &mut TextState,
+        resources: &Resources<'a>,
+        depth: u32,
+        forms: &mut Vec<ObjectId>,
+    ) -> bool {
+        self.ops += 1;
+        if self.ops > MAX_OPS {
+            return false;
+        }
+        let f = |i: usize| args.number(i);
+        let gs = &mut st.gs;
+        match operator {
+            b"q" if st.stack.len() < MAX_GSTATE_STACK => st.stack.push(gs.clone()),
+            b"Q" => {
+                if let Some(s) = st.stack.pop() {
+                    *gs = s;
                 }
-                "cm" if args.len() == 6 => {
-                    let m = [f(0), f(1), f(2), f(3), f(4), f(5)];
-                    gs.ctm = mul(&m, &gs.ctm);
+            }
+            b"cm" if args.len() == 6 => {
+                let m = [f(0), f(1), f(2), f(3), f(4), f(5)];
+                gs.ctm = mul(&m, &gs.ctm);
+            }
+            b"BT" => {
+                st.tm = IDENTITY;
+                st.tlm = IDENTITY;
+            }
+            b"Tf" => {
+                gs.size = f(1);
+                gs.font = args.name(0).and_then(|n| self.font(resources, n));
+            }
+            b"Tc" => gs.tc = f(0),
+            b"Tw" => gs.tw = f(0),
+            b"Tz" => gs.th = f(0) / 100.0,
+            b"TL" => gs.tl = f(0),
+            b"Ts" => gs.rise = f(0),
+            b"Td" => {
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &st.tlm);
+                st.tm = st.tlm;
+            }
+            b"TD" => {
+                gs.tl = -f(1);
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &st.tlm);
+                st.tm = st.tlm;
+            }
+            b"Tm" if args.len() == 6 => {
+                st.tlm = [f(0), f(1), f(2), f(3), f(4), f(5)];
+                st.tm = st.tlm;
+            }
+            b"T*" => {
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &st.tlm);
+                st.tm = st.tlm;
+            }
+            b"Tj" => {
+                if let Some(s) = args.string(0) {
+                    self.show(s, &st.gs, &mut st.tm);
                 }
-                "BT" => {
-                    tm = IDENTITY;
-                    tlm = IDENTITY;
+            }
+            b"'" | b"\"" => {
+                if operator == b"\"" && args.len() == 3 {
+                    gs.tw = f(0);
+                    gs.tc = f(1);
                 }
-                "Tf" => {
-                    gs.size = f(1);
-                    gs.font = args
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .and_then(|n| self.font(resources, n));
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &st.tlm);
+                st.tm = st.tlm;
+                if let Some(s) = args.last_string() {
+                    self.show(s, &st.gs, &mut st.tm);
                 }
-                "Tc" => gs.tc = f(0),
-                "Tw" => gs.tw = f(0),
-                "Tz" => gs.th = f(0) / 100.0,
-                "TL" => gs.tl = f(0),
-                "Ts" => gs.rise = f(0),
-                "Td" => {
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
-                    tm = tlm;
-                }
-                "TD" => {
-                    gs.tl = -f(1);
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
-                    tm = tlm;
-                }
-                "Tm" if args.len() == 6 => {
-                    tlm = [f(0), f(1), f(2), f(3), f(4), f(5)];
-                    tm = tlm;
-                }
-                "T*" => {
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
-                    tm = tlm;
-                }
-                "Tj" => {
-                    if let Some(Ok(s)) = args.first().map(|o| o.as_str()) {
-                        self.show(s, &gs, &mut tm);
-                    }
-                }
-                "'" | "\"" => {
-                    if op.operator == "\"" && args.len() == 3 {
-                        gs.tw = f(0);
-                        gs.tc = f(1);
-                    }
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
-                    tm = tlm;
-                    if let Some(Ok(s)) = args.last().map(|o| o.as_str()) {
-                        self.show(s, &gs, &mut tm);
-                    }
-                }
-                "TJ" => {
-                    if let Some(Ok(items)) = args.first().map(|o| o.as_array()) {
-                        for item in items {
-                            match item {
-                                Object::String(s, _) => self.show(s, &gs, &mut tm),
-                                Object::Integer(_) | Object::Real(_) => {
-                                    let n = item.as_float().unwrap_or(0.0);
-                                    let tx = -n / 1000.0 * gs.size * gs.th;
-                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+            }
+            b"TJ" => {
+                if let Some(items) = args.array(0) {
+                    for item in items {
+                        match item {
+                            Operand::String(_) => {
+                                if let Some(s) = args.string_of(item) {
+                                    self.show(s, &st.gs, &mut st.tm);
                                 }
-                                _ => {}
                             }
+                            Operand::Number(n) => {
+                                let tx = -n / 1000.0 * st.gs.size * st.gs.th;
+                                st.tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &st.tm);
+                            }
+                            _ => {}
                         }
                     }
                 }
-                "Do" => {
-                    if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
-                        self.do_xobject(name, resources, &gs, depth, forms);
-                    }
-                }
-                "BI" => self.images += 1,
-                _ => {}
             }
+            b"Do" => {
+                if let Some(name) = args.name(0) {
+                    self.do_xobject(name, resources, &st.gs, depth, forms);
+                }
+            }
+            b"BI" => self.images += 1,
+            _ => {}
         }
+        true
     }
 
     fn do_xobject(
@@ -335,7 +393,7 @@ impl<'a> Interpreter<'a> {
     fn show(&mut self, bytes: &[u8], gs: &GState, tm: &mut Matrix) {
         let Some(font) = gs.font.clone() else { return };
         let fs = gs.size;
-        for code in font.decode(bytes) {
+        font.for_each_code(bytes, |code| {
             let m = mul(tm, &gs.ctm);
             let w = code.width * fs * gs.th;
             let (x0, y0) = apply(&m, 0.0, gs.rise);
@@ -377,7 +435,7 @@ impl<'a> Interpreter<'a> {
                 }
                 Some(_) => {}
             }
-        }
+        });
     }
 
     /// Run the appearance streams of a page's form-field widgets (filled forms).
