@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::prefilter::Pattern;
+
 use crate::map::{find_dates, Mapped};
 use crate::model::{Conflict, FieldKey, Gap, LegalBasis, NoticeKind, Right, Severity, Span};
 use crate::normalise::NormText;
@@ -18,14 +20,16 @@ fn re(p: &str) -> Regex {
 }
 
 /// Words that make a controller a public body (GDPR Art. 37(1)(a): a DPO is mandatory).
-static PUBLIC_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static PUBLIC_BODY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \b(?:\w+)?(?:kunta|kunnan|kuntaa|kunnassa|kaupunki|kaupungin|kaupunkia|kaupungissa|kuntayhtymä\w*|hyvinvointialue\w*|seurakunta|seurakunnan|seurakuntayhtymä\w*)\b
       | \b(?:\w+)?(?:ministeriö\w*|virasto|viraston|valtion\s+\w+|poliisi\w*|puolustusvoim\w*|tuomioistuin\w*|kansaneläkelaito\w*|kela|yliopisto|yliopiston|korkeakoulu\w*)\b
       | \b(?:\w+)?(?:kommun|kommunen|stad|staden|samkommun\w*|välfärdsområde\w*|församling\w*|ministeriet|verket|myndighet\w*|universitet\w*)\b
       | \b(?:municipality|city\s+of|ministry|agency|university|wellbeing\s+services\s+county)\b
       | ulkoministeriö|valtioneuvosto
-    ")
+    ",
+    )
 });
 
 /// Is the controller a public body? Looks at the controller field, else the title and preamble.
@@ -52,8 +56,8 @@ fn has(mapped: &Mapped, key: FieldKey) -> bool {
     mapped.fields.contains_key(&key)
 }
 
-static DPO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)tietosuojavastaava|dataskyddsombud|data\s+protection\s+officer|\bdpo\b")
+static DPO_IN_TEXT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)tietosuojavastaava|dataskyddsombud|data\s+protection\s+officer|\bdpo\b")
 });
 static AUTOMATED_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -70,8 +74,8 @@ static RETENTION_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)säilytetään|säilytysai|säilyttämisai|hävitetään|poistetaan\s+(?:\w+\s+){0,3}(?:kun|jälkeen)|säilyttää\s+tietoja|bevaras|lagringstid|retention|retained|stored\s+for",
     )
 });
-static BASIS_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static BASIS_IN_TEXT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)oikeusperust|käsittelyperust|lainmukai\w*\s*perust|käsittelyn\s+(?:yleinen\s+)?(?:edellytys|peruste)|yleinen\s+edellytys|6\s*artiklan|art(?:icle|\.)?\s*6\s*\(1\)|\b6\.1\s*[a-f]\b|käsittely\s+perustuu|perustuu\s+(?:\w+\s+){0,2}(?:suostumuk|sopimuk|lakiin|lakisääteis|oikeutettu)|rättslig\s+grund|legal\s+basis|lawful\s+basis",
     )
 });
@@ -565,8 +569,8 @@ fn retention_conflict(norm: &NormText, spans: &[Span], a: &str, b: &str) -> Conf
     }
 }
 
-static SENSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static SENSITIVE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)henkilötunnu|\bhetu\b|personbeteckning|personal\s+identity\s+code|terveydentila|terveystie|potilastie|sairaus|diagnoos|hälsouppgift|health\s+data|patient",
     )
 });

@@ -20,6 +20,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::prefilter::Pattern;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -288,8 +290,8 @@ static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("numbering regex")
 });
 
-static EU_EEA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static EU_EEA: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?x)
         \beu(?::n|-)?\s*(?:tai|ja|/)\s*(?:eta(?::n|-alueen|\s+alueen|\s+alueille|\s+alueelle)?|euroopan\s+talousalueen)
         | \beuroopan\s+unionin\s+(?:tai|ja)\s+(?:euroopan\s+talousalueen|eta(?::n|-alueen)?)
@@ -297,7 +299,6 @@ static EU_EEA: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:the\s+)?eu\s*(?:or|and|/)\s*(?:the\s+)?eea\b
         ",
     )
-    .expect("EU/EEA regex")
 });
 
 /// The comparable form of a heading (see the module documentation).
@@ -501,9 +502,10 @@ impl Dictionary {
                     if !stems_may_match(&stem, chars, mask, &v.text, v.chars, v.mask) {
                         continue;
                     }
+                    // `stem_similarity` is symmetric (test below): one call for both ways.
                     let there = stem_similarity(&stem, &v.text);
-                    let back = stem_similarity(&v.text, &stem);
-                    if there > 0.0 || back > 0.0 {
+                    let back = there;
+                    if there > 0.0 {
                         similar.push((id as u32, there, back));
                         for &e in &v.entries {
                             candidate[e as usize] = true;
@@ -929,6 +931,36 @@ mod tests {
             "{matched} of {}",
             keys.len()
         );
+    }
+
+    #[test]
+    fn stem_similarity_is_symmetric() {
+        let dict = dictionary();
+        let mut stems: Vec<String> = dict
+            .vocab
+            .iter()
+            .flat_map(|v| v.stems.iter().map(|s| s.text.clone()))
+            .collect();
+        // And the stems of every line of the text samples, typos included.
+        let root = env!("CARGO_MANIFEST_DIR");
+        for entry in walkdir::WalkDir::new(format!("{root}/samples")) {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if !matches!(ext, Some("txt" | "md")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for line in text.lines().take(400) {
+                stems.extend(stems_of(&match_key(line), Language::Fi));
+            }
+        }
+        stems.sort();
+        stems.dedup();
+        for a in &stems {
+            for b in stems.iter().step_by(7) {
+                assert_eq!(stem_similarity(a, b), stem_similarity(b, a), "{a} {b}");
+            }
+        }
     }
 
     #[test]

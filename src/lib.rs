@@ -47,6 +47,7 @@ pub mod model;
 pub mod normalise;
 pub mod output;
 pub mod pipeline;
+pub mod prefilter;
 pub mod record;
 pub mod report;
 pub mod review;

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::prefilter::Pattern;
+
 use crate::model::{
     Dates, FieldKey, FieldValue, Language, MatchKind, NoticeKind, Provenance, Section, Span,
     StructuredValues, Warning,
@@ -55,23 +57,25 @@ static MD_EMPHASIS: LazyLock<Regex> =
 static LABEL_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[\p{L}][\p{L}\-]*(?:\s[\p{L}\-]+){0,2}\s?:\s"));
 /// Template placeholders left unfilled: `%%NAME%%`, `{{name}}`, `[NIMI]`, `<nimi>`, `XXX`.
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"%%[A-Za-z0-9_]+%%|\{\{[^}]*\}\}|\[[A-ZÅÄÖ_ ]{3,}\]|<[a-zåäö_ ]{3,}>|\bX{3,}\b")
+static PLACEHOLDER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"%%[A-Za-z0-9_]+%%|\{\{[^}]*\}\}|\[[A-ZÅÄÖ_ ]{3,}\]|<[a-zåäö_ ]{3,}>|\bX{3,}\b")
 });
 static TABLE_RULE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$"));
 
 /// Dates in the forms notices use. Groups: d, m, y | iso y, m, d | d, month word, y.
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static DATE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b
       | \b((?:19|20)\d{2})-(\d{2})-(\d{2})\b
       | \b(\d{1,2})\.?\s+(tammikuuta|helmikuuta|maaliskuuta|huhtikuuta|toukokuuta|kesäkuuta|heinäkuuta|elokuuta|syyskuuta|lokakuuta|marraskuuta|joulukuuta|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|january|february|march|may|june|july|august|october)\s+((?:19|20)\d{2})\b
-      | \b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+      | \b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b",
+    )
 });
 
-static DRAFTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static DRAFTED_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)laadittu|laatimispäivä|laatimisajankohta|päivätty|päiväys|\bpäivämäärä\b|luotu|upprättad|upprättat|datum för upprättande|\bdatum\b|created|drawn up|first version issued|issued|\bdate\b|voimaan",
     )
 });
@@ -206,14 +210,12 @@ fn label_line_above(text: &str, line_start: usize) -> (Option<usize>, Option<usi
         if label.chars().count() > 30 || label.split_whitespace().count() > 3 {
             continue;
         }
-        let whole = |re: &Regex| {
-            re.find(label)
-                .is_some_and(|m| m.start() == 0 && m.end() == label.len())
-        };
-        if whole(&DRAFTED_WORDS) {
+        let whole =
+            |m: Option<regex::Match>| m.is_some_and(|m| m.start() == 0 && m.end() == label.len());
+        if whole(DRAFTED_WORDS.find(label)) {
             return (Some(0), None);
         }
-        if whole(&UPDATED_WORDS) {
+        if whole(UPDATED_WORDS.find(label)) {
             return (None, Some(0));
         }
     }
@@ -707,8 +709,8 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
     doc_type
 }
 
-static GDPR_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static GDPR_MARKERS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)tietosuoja-asetu|2016/679|679/2016|\bgdpr\b|1050/2018|tietosuojalai|tietosuojalak|tietosuoja laki|dataskyddsförordning|data protection regulation|dataskyddslag|oikeus tulla unohdetuksi|siirtää järjestelmästä toiseen|oikeus rajoittaa|dataskyddsombud",
     )
 });

@@ -20,6 +20,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::prefilter::Pattern;
+
 use crate::dictionary::{dictionary, HeadingMatch};
 use crate::model::{FieldKey, MatchKind, Span};
 use crate::normalise::NormText;
@@ -760,8 +762,8 @@ const NAMED_FIELDS: [FieldKey; 6] = [
 
 /// A date in a line: such a line closes a notice (`laadittu 24.5.2018`), it does not
 /// open the next one.
-static DATE_IN_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b").expect("date regex"));
+static DATE_IN_LINE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b"));
 
 /// Fields that open a notice: when one of them comes again after a notice has given
 /// several other fields, a new notice has begun.

@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::prefilter::Pattern;
+
 use crate::dpv;
 use crate::laws;
 use crate::model::{
@@ -69,8 +71,8 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         )
         (?:$|[^\d/.])")
 });
-static PHONE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:puh|p|tel|tfn|phone|puhelin\w*|gsm|mobile|matkapuhelin)\b\.?:?\s*$")
+static PHONE_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:puh|p|tel|tfn|phone|puhelin\w*|gsm|mobile|matkapuhelin)\b\.?:?\s*$")
 });
 
 /// Phone numbers in E.164 (`+358243431111`). Finnish numbers start with 0 or +358.
@@ -164,8 +166,8 @@ pub fn addresses(text: &str) -> Vec<String> {
     out
 }
 
-static BUSINESS_ID: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static BUSINESS_ID: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)(?:y-tunnus|y-tunnuksella|y\.tunnus|fo-nummer|business id)?[:\s]*\b(\d{6,8})-(\d)\b|(?i)(?:y-tunnus|fo-nummer|business id)[:\s]+(\d{8})\b",
     )
 });
@@ -339,15 +341,17 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
 
 // ---------------------------------------------------------------- legal basis
 
-static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static ARTICLE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         (?:6\s*(?:artiklan|artikla|art\.?)\s*(?:1\s*(?:kohdan|kohta|mom\.?|punkt)?\s*)?\(?([a-f])\)?(?:\s*[-–]?\s*(?:kohta|kohdan|alakohta|alakohdan|punkten))?)
       | (?:art(?:icle|ikla|\.)?\s*6\s*\(1\)\s*\(([a-f])\))
       | (?:\b6\s*\(1\)\s*\(?([a-f])\)?)
       | (?:\b6\.1\.?\s*([a-f])\b)
       | (?:artikla\s*6\s*(?:kohta\s*)?1\s*([a-f])\b)
       | (?:9\s*(?:artiklan|artikla|art\.?)\s*(?:2\s*(?:kohdan|kohta)?\s*)?\(?([a-j])\)?)
-      | (?:art(?:icle|ikla|\.)?\s*9\s*\(2\)\s*\(([a-j])\))")
+      | (?:art(?:icle|ikla|\.)?\s*9\s*\(2\)\s*\(([a-j])\))",
+    )
 });
 
 fn basis_of_letter(letter: char) -> Option<LegalBasis> {
@@ -408,21 +412,21 @@ static BASIS_WORDS: LazyLock<Vec<(LegalBasis, Regex, f64)>> = LazyLock::new(|| {
     ]
 });
 /// "Without consent": not a consent basis.
-static NO_CONSENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static NO_CONSENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\bilman\s+(?:\p{L}+\s+){0,2}suostumu|\butan\s+(?:\p{L}+\s+){0,2}samtycke|\bwithout\s+(?:\p{L}+\s+){0,2}consent",
     )
 });
 /// A disclosure sentence (a consent-only disclosure inside a purpose + legal basis text
 /// is not a consent basis).
-static DISCLOSURE_SENTENCE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)luovut|\bdisclos|lämnas\s+ut|utlämn|överlåt"));
+static DISCLOSURE_SENTENCE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)luovut|\bdisclos|lämnas\s+ut|utlämn|överlåt"));
 /// Weak evidence of a legal obligation: a bare `Lakiperuste`, a list line `laki (...)`.
-static WEAK_OBLIGATION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?im)\blakiperuste\b|^\s*(?:[-•*]\s*)?laki\s*(?:\(|$)"));
+static WEAK_OBLIGATION: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?im)\blakiperuste\b|^\s*(?:[-•*]\s*)?laki\s*(?:\(|$)"));
 /// Article forms the main pattern does not cover: `artikel 6.1 c`, `article 6 1 c`.
-static ARTICLE_OTHER: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static ARTICLE_OTHER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\b(?:artikel|article|artikla)\s*([69])\s*(?:\.|\s)\s*\(?([12])\)?\s*(?:punkten\s*|led\s*)?\(?([a-j])\)?(?:\b|\))",
     )
 });
@@ -500,13 +504,15 @@ pub fn legal_bases_scored(text: &str) -> (Vec<String>, Vec<LegalBasis>, BTreeMap
 
 // ---------------------------------------------------------------- legislation
 
-static LAW_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?x)
+static LAW_NUMBER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?x)
         \b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})/(\d{1,4})\b      # 24.1.2003/13
       | \(?\bEU\)?\s*(20\d{2}|19\d{2})/(\d{1,4})\b                 # EU 2016/679
       | \b(\d{1,4})/((?:19|20)?\d{2})\b                           # 1050/2018, 523/99
       | \b(199\d|20[0-3]\d)/(\d{3})\b                              # 2016/679 (EU, year first)
-    ")
+    ",
+    )
 });
 
 /// Law citations in a text, each with its normalised number, name and status.
@@ -859,8 +865,10 @@ fn contains_keyword(hay: &str, keyword: &str) -> bool {
     })
 }
 
-static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:kuten|esimerkiksi|esim\.|mm\.|such as|including|såsom|till exempel)\s|:\s")
+static LIST_INTRO: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:kuten|esimerkiksi|esim\.|mm\.|such as|including|såsom|till exempel)\s|:\s",
+    )
 });
 
 /// Split a data-content text into items: list lines, and comma lists within lines. In
@@ -1137,8 +1145,9 @@ pub fn source_kinds(text: &str) -> Vec<SourceKind> {
 
 // ---------------------------------------------------------------- disclosures, transfers
 
-static NO_DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static NO_DISCLOSURE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \bei\s+(?:\w+\s+){0,3}luovuteta
       | \bei\s+(?:\w+\s+){0,2}(?:kohdistu|ole|tehdä)\s+(?:\w+\s+){0,2}(?:säännönmukaisi\w*\s+)?(?:luovutuksi\w*|luotuvuksi\w*|luovutusta)
       | \bei\s+säännönmukaisi\w*\s+luovutuksi\w*
@@ -1147,16 +1156,19 @@ static NO_DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
       | \bno\s+(?:regular\s+)?disclosures
       | \blämnas\s+(?:\w+\s+)?inte\s+ut
       | \böverlåts\s+inte
-      | \binga\s+(?:regelbundna\s+)?utlämn")
+      | \binga\s+(?:regelbundna\s+)?utlämn",
+    )
 });
-static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static DISCLOSURE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \b(?:luovutetaan|luovuttaa|luovutamme|voidaan\s+luovuttaa|luovuttaminen|luovutuksia\s+tehdään|ovat\s+julkisia)
       | \bare\s+disclosed|\bdisclose[sd]?\s+to|\bmay\s+be\s+disclosed
-      | \blämnas\s+ut\s+(?:till|åt)|\böverlåts\s+till")
+      | \blämnas\s+ut\s+(?:till|åt)|\böverlåts\s+till",
+    )
 });
-static CONSENT_QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static CONSENT_QUALIFIER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)suostumukse(?:lla|n|sta)|suostumustaan|luvalla|\bconsent\b|samtycke|anonymi|anonyymi|tilastotie",
     )
 });
@@ -1284,22 +1296,26 @@ static TRANSFER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)ulkopuolelle|ulkopuolella|kolmansiin maihin|kolmanteen maahan|outside (?:the )?(?:eu|eea|european)|third countr|utanför eu|utanför ees|tredjeland",
     )
 });
-static NO_TRANSFER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static NO_TRANSFER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \bei\s+(?:\w+\s+){0,4}(?:siirretä|luovuteta|siirry|siirtoja|siirtää)
       | \bei\s+siirtoja
       | ^\s*ei\s*\.?\s*$
       | \bei\s+(?:tehdä|ole)\s+(?:\w+\s+){0,2}siirto
       | \bare\s+not\s+(?:\w+\s+){0,2}transferred|\bnot\s+(?:be\s+)?transferred|\bno\s+(?:personal\s+)?data\s+(?:is|are|will\s+be)\s+transferred|\bdoes\s+not\s+transfer
-      | \böverförs\s+(?:\w+\s+)?inte|\binga\s+uppgifter\s+överförs|\blämnas\s+inte\s+ut")
+      | \böverförs\s+(?:\w+\s+)?inte|\binga\s+uppgifter\s+överförs|\blämnas\s+inte\s+ut",
+    )
 });
-static THIRD_COUNTRY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static THIRD_COUNTRY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         yhdysval\w*|\busa\b|\byhdysvaltoihin\b|united\s+states|\bu\.s\.|förenta\s+staterna
       | privacy\s+shield|data\s+privacy\s+framework
       | vakiosopimuslausek\w*|mallisopimuslausek\w*|vakiolausek\w*|standard\s+contractual\s+clauses|standardavtalsklausul\w*
       | kolmansiin\s+maihin|kolmanteen\s+maahan|third\s+countr\w*|tredjeland\w*
-      | \bkiina\w*|\bintia\w*")
+      | \bkiina\w*|\bintia\w*",
+    )
 });
 
 /// Verbs that move or keep data somewhere (`siirretään`, `siirto`, `sijaitsevat`,
@@ -1391,12 +1407,14 @@ pub fn transfer_statements(text: &str) -> Vec<Statement> {
 
 /// Data said to be kept or processed inside the EU/EEA (`stored in the EU/EEA area`,
 /// `käsitellään EU:n alueella`, `inom EU`).
-static INSIDE_EEA: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static INSIDE_EEA: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \b(?:in|within)\s+the\s+(?:eu|eea|european\s+(?:union|economic\s+area))\b
       | \b(?:in|within)\s+the\s+eu/eea\b
       | \b(?:eu|eta|euroopan\s+unionin|euroopan\s+talousalueen)(?::n)?[\s-]+(?:tai\s+\w+(?::n)?[\s-]+)?(?:alueella|sisällä)
-      | \binom\s+(?:eu|ees)\b")
+      | \binom\s+(?:eu|ees)\b",
+    )
 });
 
 /// Whether the transfers text says data goes outside the EU/EEA: a transfer named
@@ -1462,13 +1480,15 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("ten", 10),
 ];
 
-static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static PERIOD: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?ix)
         \b(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?|([a-zåäö]+)(?:\s*\((\d{1,3})\))?)\s*
-        (vuo\w*|v\.|kuukau\w*|kk\b|viiko\w*|päiv\w*|år\w*|månad\w*|veck\w*|dag\w*|years?|months?|weeks?|days?)")
+        (vuo\w*|v\.|kuukau\w*|kk\b|viiko\w*|päiv\w*|år\w*|månad\w*|veck\w*|dag\w*|years?|months?|weeks?|days?)",
+    )
 });
-static PERMANENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static PERMANENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\bpysyvästi\b|\bpysyvään säilytykseen\b|\bpermanently\b|\bstadigvarande\b|\bvaraktigt\b|\bför alltid\b",
     )
 });
@@ -1599,8 +1619,9 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
         });
     }
     // A lone "vuoden ajan", "for a year", "i ett år" (for a year).
-    static YEAR_ALONE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan|for a year|i ett år)\b"));
+    static YEAR_ALONE: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"(?i)(?:^|[^\p{L}\d] ?)(vuoden ajan|for a year|i ett år)\b")
+    });
     for cap in YEAR_ALONE.captures_iter(text) {
         let m = cap.get(1).expect("group");
         if !taken.iter().any(|r| r.start < m.end() && m.start() < r.end) {
