@@ -117,6 +117,138 @@ fn char_mask(s: &str) -> u64 {
     s.chars().fold(0u64, |m, c| m | char_mask_bit(c))
 }
 
+/// Reused buffers of [`damerau_levenshtein_within`].
+#[derive(Default)]
+struct EditBuffers {
+    a: Vec<char>,
+    b: Vec<char>,
+    /// Distinct characters of `a` and the last row each was seen in.
+    seen: Vec<(char, isize)>,
+    /// For each character of `b`, its index in `seen` (`usize::MAX`: not in `a`).
+    b_seen: Vec<usize>,
+    fr: Vec<isize>,
+    r1: Vec<isize>,
+    r: Vec<isize>,
+}
+
+thread_local! {
+    static EDIT_BUFFERS: std::cell::RefCell<EditBuffers> = std::cell::RefCell::new(EditBuffers::default());
+}
+
+/// The (unrestricted) Damerau-Levenshtein distance of `a` and `b` when it is at most
+/// `max`, else `None`. The distance is `strsim::damerau_levenshtein`'s, by the same
+/// algorithm (Zhao and Sahni's, in linear space; a test compares the two), with one
+/// addition: it stops as soon as a whole row of the matrix exceeds `max`. Row minima
+/// never decrease (every cell comes from cells of its own or earlier rows at no lower
+/// cost, and a row's minimum exceeds the one before by at most one), so the distance,
+/// a cell of the last row, is then above `max` too. Heading matching only uses
+/// similarities above a threshold, and most pairs of words are far apart: they stop
+/// after a few rows.
+fn damerau_levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    EDIT_BUFFERS.with(|buffers| {
+        let buf = &mut *buffers.borrow_mut();
+        buf.a.clear();
+        buf.a.extend(a.chars());
+        buf.b.clear();
+        buf.b.extend(b.chars());
+        edit_distance_within(buf, max)
+    })
+}
+
+fn edit_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
+    let EditBuffers {
+        a,
+        b,
+        seen,
+        b_seen,
+        fr,
+        r1,
+        r,
+    } = buf;
+    let (len1, len2) = (a.len(), b.len());
+    if len1.abs_diff(len2) > max {
+        return None;
+    }
+    let max_val = len1.max(len2) as isize + 1;
+    let limit = max as isize;
+    seen.clear();
+    for &c in a.iter() {
+        if !seen.iter().any(|&(s, _)| s == c) {
+            seen.push((c, -1));
+        }
+    }
+    b_seen.clear();
+    b_seen.extend(
+        b.iter()
+            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
+    );
+    let size = len2 + 2;
+    fr.clear();
+    fr.resize(size, max_val);
+    r1.clear();
+    r1.resize(size, max_val);
+    r.clear();
+    r.push(max_val);
+    r.extend(0..(size - 1) as isize);
+    for (i, &ch1) in a.iter().enumerate().map(|(i, c)| (i + 1, c)) {
+        std::mem::swap(r, r1);
+        let mut last_col_id: isize = -1;
+        let mut last_i2l1 = r[1];
+        r[1] = i as isize;
+        let mut row_min = r[1];
+        let mut t = max_val;
+        for (j, &ch2) in b.iter().enumerate().map(|(j, c)| (j + 1, c)) {
+            let diag = r1[j] + isize::from(ch1 != ch2);
+            let left = r[j] + 1;
+            let up = r1[j + 1] + 1;
+            let mut temp = diag.min(left.min(up));
+            if ch1 == ch2 {
+                last_col_id = j as isize;
+                fr[j + 1] = r1[j - 1];
+                t = last_i2l1;
+            } else {
+                let k = match b_seen[j - 1] {
+                    usize::MAX => -1,
+                    index => seen[index].1,
+                };
+                let l = last_col_id;
+                if j as isize - l == 1 {
+                    temp = temp.min(fr[j + 1] + (i as isize - k));
+                } else if i as isize - k == 1 {
+                    temp = temp.min(t + (j as isize - l));
+                }
+            }
+            last_i2l1 = r[j + 1];
+            r[j + 1] = temp;
+            row_min = row_min.min(temp);
+        }
+        if row_min > limit {
+            return None;
+        }
+        if let Some(entry) = seen.iter_mut().find(|(s, _)| *s == ch1) {
+            entry.1 = i as isize;
+        }
+    }
+    let distance = r[len2 + 1];
+    (distance <= limit).then_some(distance as usize)
+}
+
+/// `strsim::normalized_damerau_levenshtein(a, b)` (`1 - distance / longer length`)
+/// when it is at least `threshold`; otherwise some value below `threshold` (0).
+fn similarity_at_least(a: &str, b: &str, threshold: f64) -> f64 {
+    let longer = a.chars().count().max(b.chars().count());
+    if longer == 0 {
+        return 1.0;
+    }
+    // Any distance above this gives a similarity below the threshold; one more than
+    // the exact bound, so that rounding cannot cut a similarity at the threshold.
+    let max = ((1.0 - threshold) * longer as f64).ceil() as usize + 1;
+    match damerau_levenshtein_within(a, b, max) {
+        Some(distance) => 1.0 - (distance as f64) / (longer as f64),
+        None => 0.0,
+    }
+}
+
 /// A lower bound of the Damerau-Levenshtein distance of two strings from their
 /// lengths in characters and their [`char_mask`]s: every edit changes the length by at
 /// most one, and every character of one string missing from the other is substituted
@@ -278,11 +410,37 @@ const GENERIC_STEMS: &[&str] = &[
 ];
 
 fn stems_of(key: &str, language: Language) -> Vec<String> {
-    let stemmer = stemmer(language);
     key.split_whitespace()
         .filter(|w| !STOPWORDS.contains(w))
-        .map(|w| stemmer.stem(w).into_owned())
+        .map(|w| stem(w, language))
         .collect()
+}
+
+/// Most words whose stems a thread remembers before it starts over.
+const STEM_MEMO_CAP: usize = 20_000;
+
+thread_local! {
+    /// Stems of words seen before, per language (the Snowball stemmer is a pure
+    /// function, and words repeat: every line of a notice is matched against the
+    /// dictionary in three languages).
+    static STEM_MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<String, String>; 3]> =
+        std::cell::RefCell::new(Default::default());
+}
+
+/// The Snowball stem of one word.
+fn stem(word: &str, language: Language) -> String {
+    STEM_MEMO.with(|memo| {
+        let memo = &mut memo.borrow_mut()[lang_slot(language)];
+        if let Some(s) = memo.get(word) {
+            return s.clone();
+        }
+        if memo.len() >= STEM_MEMO_CAP {
+            memo.clear();
+        }
+        let s = stemmer(language).stem(word).into_owned();
+        memo.insert(word.to_string(), s.clone());
+        s
+    })
 }
 
 static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
@@ -351,8 +509,11 @@ fn stem_similarity(a: &str, b: &str) -> f64 {
     if la.abs_diff(lb) * 4 > la.max(lb) {
         return 0.0;
     }
-    let sim = strsim::normalized_damerau_levenshtein(a, b);
-    if sim >= 0.75 && min_len >= 4 {
+    if min_len < 4 {
+        return 0.0;
+    }
+    let sim = similarity_at_least(a, b, 0.75);
+    if sim >= 0.75 {
         sim
     } else {
         0.0
@@ -535,7 +696,8 @@ impl Dictionary {
             if similarity_upper_bound(lower, lk, le) < 0.93 {
                 continue;
             }
-            whole[index] = strsim::normalized_damerau_levenshtein(key, &entry.key);
+            // Used only from 0.93 up.
+            whole[index] = similarity_at_least(key, &entry.key, 0.93);
             if whole[index] >= 0.93 {
                 candidate[index] = true;
             }
@@ -625,6 +787,25 @@ impl Dictionary {
             }
         }
         self.match_heading_key(&match_key(heading))
+    }
+
+    /// [`Self::match_heading`] when its match is exact (`MatchKind::Exact`), else `None`;
+    /// without the fuzzy search for the many texts that are no exact heading.
+    pub fn match_heading_exact(&self, heading: &str) -> Option<HeadingMatch> {
+        let exact = |m: Option<HeadingMatch>| m.filter(|m| m.kind == MatchKind::Exact);
+        let parenthetical = heading
+            .find('(')
+            .is_some_and(|open| open > 0 && heading.trim_end().ends_with(')'));
+        if parenthetical {
+            return exact(self.match_heading(heading));
+        }
+        // Without a parenthetical remark, `match_heading` is exact only through the
+        // exact-key table (every fuzzy score is at most 0.99).
+        if self.exact.contains_key(match_key(heading).as_str()) {
+            exact(self.match_heading(heading))
+        } else {
+            None
+        }
     }
 
     fn match_heading_key(&self, key: &str) -> Option<HeadingMatch> {
@@ -931,6 +1112,80 @@ mod tests {
             "{matched} of {}",
             keys.len()
         );
+    }
+
+    /// `match_heading_exact` is `match_heading` restricted to exact matches, on every
+    /// line of the text samples, its word prefixes, and the dictionary's own keys.
+    #[test]
+    fn exact_matching_equals_the_exact_results_of_matching() {
+        let dict = dictionary();
+        let mut texts: Vec<String> = dict.entries.iter().map(|e| e.key.clone()).collect();
+        texts.push("Rekisterinpitäjä (yhteystiedot)".to_string());
+        texts.push("Rekisterin nimi (ja tarkoitus)".to_string());
+        let root = env!("CARGO_MANIFEST_DIR");
+        for entry in walkdir::WalkDir::new(format!("{root}/samples")) {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if !matches!(ext, Some("txt" | "md")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for line in text.lines().take(300) {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                for n in 1..=words.len().min(5) {
+                    texts.push(words[..n].join(" "));
+                }
+                texts.push(line.to_string());
+            }
+        }
+        let mut exact = 0;
+        for t in &texts {
+            let expected = dict.match_heading(t).filter(|m| m.kind == MatchKind::Exact);
+            exact += usize::from(expected.is_some());
+            assert_eq!(dict.match_heading_exact(t), expected, "{t:?}");
+        }
+        assert!(exact > 300, "{exact} exact of {}", texts.len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_distance_equals_strsim(a in "[abcäöå ]{0,14}", b in "[abcäöå ]{0,14}", max in 0usize..8) {
+            let d = strsim::damerau_levenshtein(&a, &b);
+            proptest::prop_assert_eq!(damerau_levenshtein_within(&a, &b, max), (d <= max).then_some(d));
+            for t in [0.75, 0.93] {
+                let s = strsim::normalized_damerau_levenshtein(&a, &b);
+                let ours = similarity_at_least(&a, &b, t);
+                if s >= t {
+                    proptest::prop_assert_eq!(ours, s);
+                } else {
+                    proptest::prop_assert!(ours < t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bounded_similarity_equals_strsim_on_the_dictionary() {
+        let dict = dictionary();
+        let keys: Vec<&str> = dict.entries.iter().map(|e| e.key.as_str()).collect();
+        let stems: Vec<&str> = dict
+            .vocab
+            .iter()
+            .flat_map(|v| v.stems.iter().map(|s| s.text.as_str()))
+            .collect();
+        for (set, t) in [(&keys, 0.93), (&stems, 0.75)] {
+            for a in set.iter() {
+                for b in set.iter().step_by(3) {
+                    let s = strsim::normalized_damerau_levenshtein(a, b);
+                    let ours = similarity_at_least(a, b, t);
+                    if s >= t {
+                        assert_eq!(ours, s, "{a} {b}");
+                    } else {
+                        assert!(ours < t, "{a} {b}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

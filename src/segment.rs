@@ -362,9 +362,9 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
             if !rest_first.chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
-            if let Some(m) = dict.match_heading(&head) {
+            if let Some(m) = dict.match_heading_exact(&head) {
                 let named_value = m.fields.iter().all(|f| NAMED_FIELDS.contains(f));
-                if m.kind == MatchKind::Exact && named_value {
+                if named_value {
                     let rel = label_text
                         .find(rest_first)
                         .expect("word comes from the text");
