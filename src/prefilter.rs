@@ -11,16 +11,27 @@
 
 use std::borrow::Cow;
 
-use regex::{CaptureMatches, Captures, Match, Matches, Regex, Replacer};
+use regex::{Captures, Match, Regex, Replacer};
 use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
-use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
+
+/// Haystacks shorter than this are searched whole (one superset test, then the
+/// pattern); longer ones piece by piece where the pattern allows it.
+const PIECEWISE_FROM: usize = 256;
 
 /// A regex and the word-boundary-free superset that guards it.
 #[derive(Debug)]
 pub struct Pattern {
     full: Regex,
     superset: meta::Regex,
+    /// ASCII characters that no match of the pattern (nor of the superset) can
+    /// contain and that are no word characters. A long text is cut at them into
+    /// pieces, and only the pieces where the superset matches are searched: every
+    /// match lies inside one piece, and at a piece's edges `\b` sees a non-word
+    /// character, as it does at the edges of the text. `None` when the pattern has
+    /// other assertions (`^`, `$`) or can match the empty string.
+    separators: Option<[bool; 128]>,
 }
 
 impl Pattern {
@@ -34,7 +45,11 @@ impl Pattern {
             .configure(meta::Config::new().which_captures(WhichCaptures::None))
             .build_from_hir(&without_word_boundaries(&hir))
             .unwrap_or_else(|e| panic!("bad regex superset of {pattern}: {e}"));
-        Pattern { full, superset }
+        Pattern {
+            full,
+            superset,
+            separators: separators(&hir),
+        }
     }
 
     /// The pattern as written.
@@ -47,43 +62,95 @@ impl Pattern {
         self.superset.is_match(haystack)
     }
 
-    /// The haystack to search: `haystack` itself, or the empty string when the pattern
-    /// cannot match in it (then it cannot match the empty string either, since the
-    /// superset would match that at every position).
-    fn searched<'h>(&self, haystack: &'h str) -> &'h str {
-        if self.may_match(haystack) {
-            haystack
-        } else {
-            ""
+    /// The pieces of a long `haystack` where the pattern may match, as byte ranges in
+    /// order; `None`: search the haystack whole.
+    fn pieces<'a>(
+        &'a self,
+        haystack: &'a str,
+    ) -> Option<impl Iterator<Item = (usize, usize)> + 'a> {
+        let separators = self.separators.as_ref()?;
+        if haystack.len() < PIECEWISE_FROM {
+            return None;
         }
+        let bytes = haystack.as_bytes();
+        let mut start = 0;
+        Some(
+            std::iter::from_fn(move || {
+                while start < bytes.len() {
+                    let from = start;
+                    let end = bytes[from..]
+                        .iter()
+                        .position(|&b| b < 128 && separators[b as usize])
+                        .map_or(bytes.len(), |i| from + i);
+                    start = end + 1;
+                    if end > from {
+                        return Some((from, end));
+                    }
+                }
+                None
+            })
+            .filter(move |&(a, b)| self.superset.is_match(&haystack[a..b])),
+        )
     }
 
     /// As [`Regex::is_match`].
     pub fn is_match(&self, haystack: &str) -> bool {
-        self.may_match(haystack) && self.full.is_match(haystack)
+        match self.pieces(haystack) {
+            Some(mut pieces) => pieces.any(|(a, b)| self.full.is_match_at(&haystack[..b], a)),
+            None => self.may_match(haystack) && self.full.is_match(haystack),
+        }
     }
 
     /// As [`Regex::find`].
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
-        if self.may_match(haystack) {
-            self.full.find(haystack)
-        } else {
-            None
-        }
+        self.find_iter(haystack).next()
     }
 
     /// As [`Regex::captures`].
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
-        if self.may_match(haystack) {
-            self.full.captures(haystack)
-        } else {
-            None
-        }
+        self.captures_iter(haystack).next()
     }
 
     /// As [`Regex::find_iter`].
-    pub fn find_iter<'r, 'h>(&'r self, haystack: &'h str) -> Matches<'r, 'h> {
-        self.full.find_iter(self.searched(haystack))
+    pub fn find_iter<'r, 'h: 'r>(
+        &'r self,
+        haystack: &'h str,
+    ) -> Box<dyn Iterator<Item = Match<'h>> + 'r> {
+        match self.pieces(haystack) {
+            // Each piece is searched up to its end (the text after it cannot take part
+            // in a match), from its start (the text before it is context).
+            Some(pieces) => Box::new(pieces.flat_map(move |(a, b)| {
+                let piece = &haystack[..b];
+                let mut from = a;
+                std::iter::from_fn(move || {
+                    let m = self.full.find_at(piece, from)?;
+                    from = m.end();
+                    Some(m)
+                })
+            })),
+            None if self.may_match(haystack) => Box::new(self.full.find_iter(haystack)),
+            None => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// As [`Regex::captures_iter`].
+    pub fn captures_iter<'r, 'h: 'r>(
+        &'r self,
+        haystack: &'h str,
+    ) -> Box<dyn Iterator<Item = Captures<'h>> + 'r> {
+        match self.pieces(haystack) {
+            Some(pieces) => Box::new(pieces.flat_map(move |(a, b)| {
+                let piece = &haystack[..b];
+                let mut from = a;
+                std::iter::from_fn(move || {
+                    let c = self.full.captures_at(piece, from)?;
+                    from = c.get(0).expect("group 0").end();
+                    Some(c)
+                })
+            })),
+            None if self.may_match(haystack) => Box::new(self.full.captures_iter(haystack)),
+            None => Box::new(std::iter::empty()),
+        }
     }
 
     /// As [`Regex::replace_all`].
@@ -94,10 +161,72 @@ impl Pattern {
             Cow::Borrowed(haystack)
         }
     }
+}
 
-    /// As [`Regex::captures_iter`].
-    pub fn captures_iter<'r, 'h>(&'r self, haystack: &'h str) -> CaptureMatches<'r, 'h> {
-        self.full.captures_iter(self.searched(haystack))
+/// The separators of [`Pattern::separators`] for a pattern's HIR.
+fn separators(hir: &Hir) -> Option<[bool; 128]> {
+    if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+        return None;
+    }
+    let mut matchable = [false; 128];
+    if !ascii_matchable(hir, &mut matchable) {
+        return None;
+    }
+    let mut separators = [false; 128];
+    let mut any = false;
+    for (b, separator) in separators.iter_mut().enumerate() {
+        let c = b as u8 as char;
+        if !(matchable[b] || c.is_ascii_alphanumeric() || c == '_') {
+            *separator = true;
+            any = true;
+        }
+    }
+    any.then_some(separators)
+}
+
+/// Mark in `out` every ASCII character that `hir` can match; `false` when `hir` has
+/// an assertion other than a word boundary.
+fn ascii_matchable(hir: &Hir, out: &mut [bool; 128]) -> bool {
+    match hir.kind() {
+        HirKind::Empty => true,
+        HirKind::Literal(lit) => {
+            for &b in lit.0.iter() {
+                if b < 128 {
+                    out[b as usize] = true;
+                }
+            }
+            true
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            for r in class.ranges() {
+                for c in (r.start() as u32)..=(r.end() as u32).min(127) {
+                    out[c as usize] = true;
+                }
+            }
+            true
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            for r in class.ranges() {
+                for b in r.start()..=r.end().min(127) {
+                    out[b as usize] = true;
+                }
+            }
+            true
+        }
+        HirKind::Look(look) => matches!(
+            look,
+            Look::WordUnicode
+                | Look::WordUnicodeNegate
+                | Look::WordStartUnicode
+                | Look::WordEndUnicode
+                | Look::WordStartHalfUnicode
+                | Look::WordEndHalfUnicode
+        ),
+        HirKind::Repetition(rep) => ascii_matchable(&rep.sub, out),
+        HirKind::Capture(cap) => ascii_matchable(&cap.sub, out),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().all(|h| ascii_matchable(h, out))
+        }
     }
 }
 
@@ -166,35 +295,73 @@ mod tests {
             Just("ä".to_string()),
             Just("Ö".to_string()),
             Just("6.1".to_string()),
+            Just("5 vuotta".to_string()),
+            Just("viisi (5) vuoden".to_string()),
+            Just("24.5.2018".to_string()),
             Just("a".to_string()),
             Just("_".to_string()),
             Just(" ".to_string()),
             Just("-".to_string()),
             Just("\n".to_string()),
+            Just(", ".to_string()),
+            Just(":".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just("; ".to_string()),
             "[a-zäöå0-9]{0,4}",
+            "[a-zäöå0-9 ,;:()!\n]{0,30}",
         ]
+    }
+
+    const PATTERNS: [&str; 9] = [
+        r"(?i)\bdpo\b",
+        r"(?i)\b(?:\w+)?kunta\b",
+        r"\b6\.1\s*[a-f]\b",
+        r"\Bä\b|\bö\B",
+        r"(?i)ä\b",
+        r"(?ix)\b(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?|([a-zåäö]+)(?:\s*\((\d{1,3})\))?)\s*(vuo\w*|v\.|päiv\w*)",
+        r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b",
+        r"^\d+\b",
+        r"\b\w*\b",
+    ];
+
+    #[test]
+    fn separators_only_where_the_pattern_allows_them() {
+        let date = Pattern::new(PATTERNS[6]);
+        let seps = date.separators.expect("a date has no commas");
+        assert!(seps[b',' as usize] && seps[b':' as usize] && seps[b'(' as usize]);
+        assert!(!seps[b'.' as usize] && !seps[b' ' as usize] && !seps[b'_' as usize]);
+        let period = Pattern::new(PATTERNS[5]).separators.expect("no anchors");
+        assert!(!period[b'(' as usize] && !period[b'-' as usize] && period[b',' as usize]);
+        assert!(Pattern::new(PATTERNS[7]).separators.is_none(), "anchored");
+        assert!(
+            Pattern::new(PATTERNS[8]).separators.is_none(),
+            "empty match"
+        );
     }
 
     proptest! {
         /// The superset matches wherever the pattern does, and the guarded searches
-        /// give the pattern's own results.
+        /// (whole, and piece by piece on long texts) give the pattern's own results.
         #[test]
-        fn guarded_searches_equal_the_pattern(parts in prop::collection::vec(word(), 0..12)) {
+        fn guarded_searches_equal_the_pattern(parts in prop::collection::vec(word(), 0..60)) {
             let text: String = parts.concat();
-            for pattern in [
-                r"(?i)\bdpo\b",
-                r"(?i)\b(?:\w+)?kunta\b",
-                r"\b6\.1\s*[a-f]\b",
-                r"\Bä\b|\bö\B",
-                r"(?i)ä\b",
-            ] {
+            for pattern in PATTERNS {
                 let p = Pattern::new(pattern);
                 let full = p.regex();
                 prop_assert!(!full.is_match(&text) || p.may_match(&text));
                 prop_assert_eq!(p.is_match(&text), full.is_match(&text));
+                prop_assert_eq!(p.find(&text).map(|m| m.range()), full.find(&text).map(|m| m.range()));
                 let a: Vec<_> = p.find_iter(&text).map(|m| m.range()).collect();
                 let b: Vec<_> = full.find_iter(&text).map(|m| m.range()).collect();
                 prop_assert_eq!(a, b);
+                let groups = |c: Captures| -> Vec<Option<std::ops::Range<usize>>> {
+                    c.iter().map(|g| g.map(|g| g.range())).collect()
+                };
+                let a: Vec<_> = p.captures_iter(&text).map(groups).collect();
+                let b: Vec<_> = full.captures_iter(&text).map(groups).collect();
+                prop_assert_eq!(a, b);
+                prop_assert_eq!(p.captures(&text).map(groups), full.captures(&text).map(groups));
             }
         }
     }
