@@ -1114,6 +1114,21 @@ mod tests {
         );
     }
 
+    /// The first `per_file` lines of every text and Markdown sample.
+    fn sample_lines(per_file: usize) -> Vec<String> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut lines = Vec::new();
+        for entry in walkdir::WalkDir::new(format!("{root}/samples")) {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if matches!(ext, Some("txt" | "md")) {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                lines.extend(text.lines().take(per_file).map(str::to_string));
+            }
+        }
+        lines
+    }
+
     /// `match_heading_exact` is `match_heading` restricted to exact matches, on every
     /// line of the text samples, its word prefixes, and the dictionary's own keys.
     #[test]
@@ -1122,21 +1137,12 @@ mod tests {
         let mut texts: Vec<String> = dict.entries.iter().map(|e| e.key.clone()).collect();
         texts.push("Rekisterinpitäjä (yhteystiedot)".to_string());
         texts.push("Rekisterin nimi (ja tarkoitus)".to_string());
-        let root = env!("CARGO_MANIFEST_DIR");
-        for entry in walkdir::WalkDir::new(format!("{root}/samples")) {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if !matches!(ext, Some("txt" | "md")) {
-                continue;
+        for line in sample_lines(300) {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for n in 1..=words.len().min(5) {
+                texts.push(words[..n].join(" "));
             }
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            for line in text.lines().take(300) {
-                let words: Vec<&str> = line.split_whitespace().collect();
-                for n in 1..=words.len().min(5) {
-                    texts.push(words[..n].join(" "));
-                }
-                texts.push(line.to_string());
-            }
+            texts.push(line);
         }
         let mut exact = 0;
         for t in &texts {
@@ -1197,17 +1203,8 @@ mod tests {
             .flat_map(|v| v.stems.iter().map(|s| s.text.clone()))
             .collect();
         // And the stems of every line of the text samples, typos included.
-        let root = env!("CARGO_MANIFEST_DIR");
-        for entry in walkdir::WalkDir::new(format!("{root}/samples")) {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if !matches!(ext, Some("txt" | "md")) {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            for line in text.lines().take(400) {
-                stems.extend(stems_of(&match_key(line), Language::Fi));
-            }
+        for line in sample_lines(400) {
+            stems.extend(stems_of(&match_key(&line), Language::Fi));
         }
         stems.sort();
         stems.dedup();

@@ -111,23 +111,36 @@ impl Pattern {
         self.captures_iter(haystack).next()
     }
 
+    /// The matches of a long haystack, piece by piece: each piece is searched up to
+    /// its end (the text after it cannot take part in a match) from its start (the
+    /// text before it is context), by `search(text, start)`; `end` gives a match's end.
+    /// `None`: search the haystack whole.
+    fn piecewise<'r, 'h: 'r, T: 'h>(
+        &'r self,
+        haystack: &'h str,
+        search: impl Fn(&'h str, usize) -> Option<T> + Copy + 'r,
+        end: fn(&T) -> usize,
+    ) -> Option<Box<dyn Iterator<Item = T> + 'r>> {
+        let pieces = self.pieces(haystack)?;
+        Some(Box::new(pieces.flat_map(move |(a, b)| {
+            let piece = &haystack[..b];
+            let mut from = a;
+            std::iter::from_fn(move || {
+                let m = search(piece, from)?;
+                from = end(&m);
+                Some(m)
+            })
+        })))
+    }
+
     /// As [`Regex::find_iter`].
     pub fn find_iter<'r, 'h: 'r>(
         &'r self,
         haystack: &'h str,
     ) -> Box<dyn Iterator<Item = Match<'h>> + 'r> {
-        match self.pieces(haystack) {
-            // Each piece is searched up to its end (the text after it cannot take part
-            // in a match), from its start (the text before it is context).
-            Some(pieces) => Box::new(pieces.flat_map(move |(a, b)| {
-                let piece = &haystack[..b];
-                let mut from = a;
-                std::iter::from_fn(move || {
-                    let m = self.full.find_at(piece, from)?;
-                    from = m.end();
-                    Some(m)
-                })
-            })),
+        let search = |text: &'h str, start: usize| self.full.find_at(text, start);
+        match self.piecewise(haystack, search, Match::end) {
+            Some(matches) => matches,
             None if self.may_match(haystack) => Box::new(self.full.find_iter(haystack)),
             None => Box::new(std::iter::empty()),
         }
@@ -138,16 +151,10 @@ impl Pattern {
         &'r self,
         haystack: &'h str,
     ) -> Box<dyn Iterator<Item = Captures<'h>> + 'r> {
-        match self.pieces(haystack) {
-            Some(pieces) => Box::new(pieces.flat_map(move |(a, b)| {
-                let piece = &haystack[..b];
-                let mut from = a;
-                std::iter::from_fn(move || {
-                    let c = self.full.captures_at(piece, from)?;
-                    from = c.get(0).expect("group 0").end();
-                    Some(c)
-                })
-            })),
+        let search = |text: &'h str, start: usize| self.full.captures_at(text, start);
+        let end = |c: &Captures<'h>| c.get(0).expect("group 0").end();
+        match self.piecewise(haystack, search, end) {
+            Some(matches) => matches,
             None if self.may_match(haystack) => Box::new(self.full.captures_iter(haystack)),
             None => Box::new(std::iter::empty()),
         }
