@@ -37,6 +37,10 @@ const MAX_DOCUMENT_BYTES: usize = 256 << 20;
 pub const MAX_PAGES: usize = 1000;
 /// A line this much larger than the body text is a heading candidate.
 const HEADING_RATIO: f32 = 1.15;
+/// A gap between lines above this many line pitches is a paragraph break. groff's
+/// `-ms` paragraphs are 1.3 pitches apart (0.3 v of paragraph spacing): the threshold
+/// stays clear of that, and of the 1.0 of lines inside a paragraph.
+const PARAGRAPH_GAP: f32 = 1.2;
 
 /// What is left of the document's decompression allowance.
 pub struct Budget {
@@ -418,7 +422,7 @@ fn assemble(pages: Vec<Vec<PageLine>>) -> Vec<SourceLine> {
                 let size_change = (prev.size - l.size).abs() > 0.12 * prev.size.min(l.size);
                 if gap <= 0.0
                     || prev.column != l.column
-                    || gap > pitch * scale.max(1.0) * 1.3
+                    || gap > pitch * scale.max(1.0) * PARAGRAPH_GAP
                     || size_change
                 {
                     push_break(&mut out);
