@@ -461,7 +461,14 @@ static EU_EEA: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// The comparable form of a heading (see the module documentation).
 pub fn match_key(heading: &str) -> String {
-    let lower: String = heading.nfkc().collect::<String>().to_lowercase();
+    // NFKC leaves a heading the quick check finds normalised unchanged.
+    let lower = if unicode_normalization::is_nfkc_quick(heading.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        heading.to_lowercase()
+    } else {
+        heading.nfkc().collect::<String>().to_lowercase()
+    };
     let mut s = lower
         .trim_start_matches(['#', '*', '_', '>', ' ', '~', '`', '|'])
         .to_string();
@@ -1112,6 +1119,20 @@ mod tests {
             "{matched} of {}",
             keys.len()
         );
+    }
+
+    proptest::proptest! {
+        /// The NFKC quick check changes nothing in `match_key`.
+        #[test]
+        fn match_key_is_the_same_with_the_quick_check(
+            h in "[a-zA-ZäöÄÖ0-9 .\u{0308}\u{fb01}\u{fb02}\u{00a0}\u{2160}\u{ff21}]{0,20}"
+        ) {
+            let quick = unicode_normalization::is_nfkc_quick(h.chars())
+                == unicode_normalization::IsNormalized::Yes;
+            if quick {
+                proptest::prop_assert_eq!(h.nfkc().collect::<String>(), h.clone());
+            }
+        }
     }
 
     /// The first `per_file` lines of every text and Markdown sample.
