@@ -59,6 +59,35 @@ struct KeywordRule {
     field: FieldKey,
     parts: Vec<String>,
     unless: Vec<String>,
+    /// `parts` and `unless` as indices into [`KeywordText`]'s strings.
+    part_ids: Vec<usize>,
+    unless_ids: Vec<usize>,
+}
+
+/// The distinct strings of all keyword rules and one automaton that finds which of
+/// them a heading contains, in one pass instead of a `contains` per string and rule.
+struct KeywordText {
+    strings: Vec<String>,
+    automaton: aho_corasick::AhoCorasick,
+}
+
+impl KeywordText {
+    fn new(strings: Vec<String>) -> Self {
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&strings)
+            .expect("keyword automaton");
+        KeywordText { strings, automaton }
+    }
+
+    /// For each string, whether `text` contains it (as `str::contains`).
+    fn present(&self, text: &str) -> Vec<bool> {
+        let mut present: Vec<bool> = self.strings.iter().map(String::is_empty).collect();
+        for m in self.automaton.find_overlapping_iter(text) {
+            present[m.pattern().as_usize()] = true;
+        }
+        present
+    }
 }
 
 /// The result of matching a heading.
@@ -76,6 +105,7 @@ pub struct HeadingMatch {
 pub struct Dictionary {
     entries: Vec<Entry>,
     keywords: Vec<KeywordRule>,
+    keyword_text: KeywordText,
     /// Key -> first entry with that key (an exact match scores 1, above any fuzzy one).
     exact: HashMap<String, usize>,
     /// The distinct stems of the entries, per language (indexed by [`lang_slot`]).
@@ -626,12 +656,27 @@ impl Dictionary {
                     field: parse_fields(field)[0],
                     parts: alternative.split('+').map(str::to_string).collect(),
                     unless: Vec::clone(&unless),
+                    part_ids: Vec::new(),
+                    unless_ids: Vec::new(),
                 });
             }
+        }
+        let mut strings: Vec<String> = Vec::new();
+        let mut id_of = |s: &String| match strings.iter().position(|t| t == s) {
+            Some(i) => i,
+            None => {
+                strings.push(s.clone());
+                strings.len() - 1
+            }
+        };
+        for rule in &mut keywords {
+            rule.part_ids = rule.parts.iter().map(&mut id_of).collect();
+            rule.unless_ids = rule.unless.iter().map(&mut id_of).collect();
         }
         Dictionary {
             entries,
             keywords,
+            keyword_text: KeywordText::new(strings),
             exact,
             vocab,
         }
@@ -765,6 +810,25 @@ impl Dictionary {
 
     /// Fields named by keyword rules, in rule order.
     fn keyword_fields(&self, key: &str) -> Vec<FieldKey> {
+        let padded = format!(" {key} ");
+        let present = self.keyword_text.present(&padded);
+        let mut fields = Vec::new();
+        for rule in &self.keywords {
+            if fields.contains(&rule.field) {
+                continue;
+            }
+            if rule.part_ids.iter().all(|&p| present[p])
+                && !rule.unless_ids.iter().any(|&u| present[u])
+            {
+                fields.push(rule.field);
+            }
+        }
+        fields
+    }
+
+    /// The reference for [`Self::keyword_fields`]: `contains` per string and rule.
+    #[cfg(test)]
+    fn keyword_fields_by_contains(&self, key: &str) -> Vec<FieldKey> {
         let padded = format!(" {key} ");
         let mut fields = Vec::new();
         for rule in &self.keywords {
@@ -1133,6 +1197,25 @@ mod tests {
                 proptest::prop_assert_eq!(h.nfkc().collect::<String>(), h.clone());
             }
         }
+    }
+
+    /// The keyword automaton finds the fields `contains` finds, on every line of the
+    /// samples (as match keys and as written) and every dictionary key.
+    #[test]
+    fn keyword_automaton_equals_contains() {
+        let dict = dictionary();
+        let mut texts: Vec<String> = dict.entries.iter().map(|e| e.key.clone()).collect();
+        for line in sample_lines(400) {
+            texts.push(match_key(&line));
+            texts.push(line);
+        }
+        let mut found = 0;
+        for t in &texts {
+            let expected = dict.keyword_fields_by_contains(t);
+            found += usize::from(!expected.is_empty());
+            assert_eq!(dict.keyword_fields(t), expected, "{t:?}");
+        }
+        assert!(found > 100, "{found}");
     }
 
     /// The first `per_file` lines of every text and Markdown sample.
