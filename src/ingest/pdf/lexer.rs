@@ -33,6 +33,85 @@ fn is_regular(c: u8) -> bool {
     !is_whitespace(c) && !is_delimiter(c)
 }
 
+/// Exact powers of ten in `f64` (every one up to 10^22 is representable).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `[+-]digits.digits` (either side may be empty) as the `f32` that `str::parse`
+/// gives, for the short numbers content streams are made of; `None`: parse it.
+///
+/// With at most 15 digits the mantissa `m` is exact in `f64`, and so is `10^k`; the
+/// quotient `m / 10^k` is then the `f64` nearest the decimal value (IEEE division
+/// rounds correctly). Rounding that to `f32` gives the `f32` nearest the decimal value
+/// too, unless the `f64` sits exactly halfway between two `f32`s (no `f32` midpoint
+/// can lie strictly between the value and its nearest `f64`): that case, and values
+/// outside the normal `f32` range, go to `parse`. A test compares the two.
+fn short_real(text: &[u8]) -> Option<f32> {
+    let (negative, digits) = match text.first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut fraction: Option<usize> = None;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                if let Some(f) = fraction.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(0),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 {
+        return None;
+    }
+    let exponent = fraction.unwrap_or(0);
+    let value = if mantissa == 0 {
+        0.0f32
+    } else {
+        let exact = mantissa as f64 / *POW10.get(exponent)?;
+        if !(f32::MIN_POSITIVE as f64..=f32::MAX as f64).contains(&exact) {
+            return None;
+        }
+        // The 29 low bits of an f64 mantissa are the ones an f32 drops: exactly the
+        // top one of them set is a tie.
+        if exact.to_bits() & ((1u64 << 29) - 1) == 1u64 << 28 {
+            return None;
+        }
+        exact as f32
+    };
+    Some(if negative { -value } else { value })
+}
+
+/// `[+-]digits` as the `i64` that `str::parse` gives; `None` when it does not fit
+/// in 18 digits (then parse it).
+fn short_integer(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(b - b'0');
+    }
+    Some(if negative { -value } else { value })
+}
+
 struct Lexer<'a> {
     s: &'a [u8],
     i: usize,
@@ -104,16 +183,20 @@ impl<'a> Lexer<'a> {
             if self.s.get(k) == Some(&b'-') {
                 return None;
             }
-            let text = std::str::from_utf8(&self.s[start..k]).ok()?;
-            let value: f32 = text.parse().ok()?;
+            let value = match short_real(&self.s[start..k]) {
+                Some(v) => v,
+                None => std::str::from_utf8(&self.s[start..k]).ok()?.parse().ok()?,
+            };
             self.i = k;
             return Some(Object::Real(value));
         }
         if int_digits == 0 {
             return None;
         }
-        let text = std::str::from_utf8(&self.s[start..j]).ok()?;
-        let value: i64 = text.parse().ok()?;
+        let value = match short_integer(&self.s[start..j]) {
+            Some(v) => v,
+            None => std::str::from_utf8(&self.s[start..j]).ok()?.parse().ok()?,
+        };
         self.i = j;
         Some(Object::Integer(value))
     }
@@ -797,6 +880,57 @@ mod tests {
         // Most streams are read by the fast path (fonts and images are not content
         // streams; lopdf also reads them, and the fast path gives up on them).
         assert!(fast > 0, "{fast} of {streams}");
+    }
+
+    proptest! {
+        /// The short-number paths give exactly what `str::parse` gives (bit for bit,
+        /// the sign of zero included).
+        #[test]
+        fn short_numbers_parse_as_str_parse(
+            sign in prop_oneof![Just(""), Just("-"), Just("+")],
+            int in "[0-9]{0,17}",
+            frac in prop::option::of("[0-9]{0,17}"),
+        ) {
+            let text = match &frac {
+                Some(f) => format!("{sign}{int}.{f}"),
+                None => format!("{sign}{int}"),
+            };
+            if frac.is_some() {
+                let expected = text.parse::<f32>().ok();
+                if let Some(v) = short_real(text.as_bytes()) {
+                    prop_assert_eq!(Some(v.to_bits()), expected.map(f32::to_bits), "{}", text);
+                }
+            } else if let Some(v) = short_integer(text.as_bytes()) {
+                prop_assert_eq!(Some(v), text.parse::<i64>().ok(), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn short_numbers_on_the_ties_and_edges() {
+        // Numbers whose nearest f64 is an f32 midpoint go to `parse`.
+        for text in [
+            "16777217",
+            "16777217.0",
+            "0.000000000000001",
+            "3.4e38",
+            "1.",
+            ".5",
+            "-0.0",
+            "-.0",
+        ] {
+            let expected = text.parse::<f32>().ok().map(f32::to_bits);
+            if let Some(v) = short_real(text.as_bytes()) {
+                assert_eq!(Some(v.to_bits()), expected, "{text}");
+            }
+        }
+        assert_eq!(short_real(b"16777217.0"), None, "a tie between two f32s");
+        assert_eq!(
+            short_real(b"10.5842743").map(f32::to_bits),
+            Some(10.584_274_f32.to_bits())
+        );
+        assert_eq!(short_integer(b"-42"), Some(-42));
+        assert_eq!(short_integer(b"1234567890123456789"), None);
     }
 
     fn token() -> impl Strategy<Value = String> {
