@@ -332,20 +332,17 @@ fn char_mask_bit(c: char) -> u64 {
 }
 
 /// One stem of the heading, with its similarities to the vocabulary stems that can be
-/// similar to it (both ways round, as [`soft_dice`] computes them).
+/// similar to it. [`stem_similarity`] is symmetric (a test checks it), so one value
+/// serves both ways round, as [`soft_dice`] uses them.
 struct KeyStem {
     weight: f64,
-    /// (vocabulary index, similarity(key stem, vocab stem), similarity(vocab stem, key stem)).
-    similar: Vec<(u32, f64, f64)>,
+    /// (vocabulary index, similarity).
+    similar: Vec<(u32, f64)>,
 }
 
 impl KeyStem {
-    fn similarity_to(&self, id: u32) -> f64 {
+    fn similarity(&self, id: u32) -> f64 {
         self.similar.iter().find(|s| s.0 == id).map_or(0.0, |s| s.1)
-    }
-
-    fn similarity_from(&self, id: u32) -> f64 {
-        self.similar.iter().find(|s| s.0 == id).map_or(0.0, |s| s.2)
     }
 }
 
@@ -362,7 +359,7 @@ fn soft_dice_prefiltered(key: &[KeyStem], entry: &Entry) -> f64 {
         let best = entry
             .stem_ids
             .iter()
-            .map(|&t| s.similarity_to(t))
+            .map(|&t| s.similarity(t))
             .fold(0.0f64, f64::max);
         ma += s.weight * best;
     }
@@ -371,10 +368,7 @@ fn soft_dice_prefiltered(key: &[KeyStem], entry: &Entry) -> f64 {
     for (stem, &id) in entry.stems.iter().zip(&entry.stem_ids) {
         let w = weight(stem);
         tb += w;
-        let best = key
-            .iter()
-            .map(|s| s.similarity_from(id))
-            .fold(0.0f64, f64::max);
+        let best = key.iter().map(|s| s.similarity(id)).fold(0.0f64, f64::max);
         mb += w * best;
     }
     (ma + mb) / (ta + tb)
@@ -715,11 +709,9 @@ impl Dictionary {
                     if !stems_may_match(&stem, chars, mask, &v.text, v.chars, v.mask) {
                         continue;
                     }
-                    // `stem_similarity` is symmetric (test below): one call for both ways.
-                    let there = stem_similarity(&stem, &v.text);
-                    let back = there;
-                    if there > 0.0 {
-                        similar.push((id as u32, there, back));
+                    let similarity = stem_similarity(&stem, &v.text);
+                    if similarity > 0.0 {
+                        similar.push((id as u32, similarity));
                         for &e in &v.entries {
                             candidate[e as usize] = true;
                         }

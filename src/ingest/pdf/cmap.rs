@@ -310,16 +310,16 @@ impl CMap {
             .map(|(lo, _, cid)| cid + (code - lo))
     }
 
-    /// Split `bytes` into codes by the codespace ranges: (code, byte length).
-    /// Without ranges, `default_len` bytes per code.
-    pub fn split_codes(&self, bytes: &[u8], default_len: usize) -> Vec<(u32, usize)> {
+    /// [`CMap::for_each_code`] collected (the tests' view).
+    #[cfg(test)]
+    fn split_codes(&self, bytes: &[u8], default_len: usize) -> Vec<(u32, usize)> {
         let mut out = Vec::with_capacity(bytes.len());
         self.for_each_code(bytes, default_len, |code, n| out.push((code, n)));
         out
     }
 
-    /// Call `f(code, byte length)` for each code of `bytes`, split as by
-    /// [`CMap::split_codes`], without collecting them.
+    /// Call `f(code, byte length)` for each code of `bytes`, split by the codespace
+    /// ranges; without ranges, `default_len` bytes per code.
     pub fn for_each_code(&self, bytes: &[u8], default_len: usize, mut f: impl FnMut(u32, usize)) {
         let mut i = 0;
         while i < bytes.len() {

@@ -199,15 +199,8 @@ impl Font {
         font
     }
 
-    /// Split a shown string into codes with text and widths.
-    pub fn decode(&self, bytes: &[u8]) -> Vec<Code> {
-        let mut codes = Vec::with_capacity(bytes.len());
-        self.for_each_code(bytes, |code| codes.push(code));
-        codes
-    }
-
-    /// Call `f` with each code of a shown string, as [`Font::decode`] splits it,
-    /// without collecting them (the interpreter's path: one call per shown string).
+    /// Call `f` with each code of a shown string (its code, byte length, text and
+    /// width), in order; nothing is collected (one call per shown string).
     pub fn for_each_code(&self, bytes: &[u8], mut f: impl FnMut(Code)) {
         if self.composite {
             let code = |(code, len): (u32, usize)| {

@@ -165,8 +165,9 @@ impl<'a> Interpreter<'a> {
         depth: u32,
         forms: &mut Vec<ObjectId>,
     ) {
-        // lopdf decodes a whole stream into memory (hundreds of bytes per operation):
-        // cap the operations of one stream so that `q q q ...` cannot use gigabytes.
+        // Where lopdf decodes a stream it holds all of it in memory (hundreds of bytes
+        // per operation): cap the operations of one stream so that `q q q ...` cannot
+        // use gigabytes (the cut is made before either reader, so both see the same).
         let content = match op_cap_cut(content, MAX_STREAM_OPS) {
             Some(cut) => {
                 self.capped += 1;
