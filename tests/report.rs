@@ -55,6 +55,16 @@ fn make_run(dir: &Path) -> PathBuf {
     out
 }
 
+/// `seloste report -q RUN_DIR`, and the page it writes.
+fn report(run_dir: &Path) -> String {
+    seloste()
+        .args(["report", "-q"])
+        .arg(run_dir)
+        .assert()
+        .success();
+    std::fs::read_to_string(run_dir.join("report.html")).unwrap()
+}
+
 /// Heatmap rows the run should give: one per notice, one per failed document.
 fn expected_rows(run_dir: &Path) -> usize {
     let run: serde_json::Value =
@@ -81,12 +91,7 @@ fn report_data(html: &str) -> serde_json::Value {
 fn report_escapes_text_loads_nothing_and_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let out = make_run(dir.path());
-    seloste()
-        .args(["report", "-q"])
-        .arg(&out)
-        .assert()
-        .success();
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = report(&out);
 
     // Document text never becomes markup.
     let lower = html.to_lowercase();
@@ -143,12 +148,7 @@ fn report_escapes_text_loads_nothing_and_is_deterministic() {
         .arg(&out)
         .assert()
         .success();
-    seloste()
-        .args(["report", "-q"])
-        .arg(&out)
-        .assert()
-        .success();
-    let again = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let again = report(&out);
     assert!(again == html, "report is not deterministic");
     assert!(std::fs::metadata(&other).unwrap().len() > 10_000);
 
@@ -174,12 +174,7 @@ fn report_without_emit_text_says_how_to_get_the_marked_text() {
         .arg(samples().join("seeds"))
         .assert()
         .success();
-    seloste()
-        .args(["report", "-q"])
-        .arg(&out)
-        .assert()
-        .success();
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = report(&out);
     assert!(html.contains("run extract with --emit-text to see the marked text"));
 }
 
@@ -281,13 +276,8 @@ fn report_renders_in_headless_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     let out = make_run(dir.path());
-    seloste()
-        .args(["report", "-q"])
-        .arg(&out)
-        .assert()
-        .success();
+    let html = report(&out);
     let page = out.join("report.html");
-    let html = std::fs::read_to_string(&page).unwrap();
     let data = report_data(&html);
     let rows = data["rows"].as_array().unwrap();
     let expected = expected_rows(&out);

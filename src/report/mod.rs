@@ -1082,7 +1082,8 @@ mod tests {
     use super::*;
     use crate::model::{Conflict, Gap};
 
-    fn notice() -> NoticeResult {
+    /// A small notice run through the pipeline.
+    fn extraction() -> crate::pipeline::Extraction {
         let options = crate::pipeline::Options {
             today: "2026-11-22".into(),
             ..Default::default()
@@ -1090,10 +1091,11 @@ mod tests {
         let text =
             "Asiakasrekisteri\n\nRekisterinpitäjä\n\nUtajärven kunta, kirjaamo(at)utajarvi.fi\n\n\
                     Tietojen siirto EU:n tai ETA:n ulkopuolelle\n\nTietoja ei siirretä.\n";
-        crate::pipeline::extract("n.txt", text.as_bytes(), &options)
-            .unwrap()
-            .results
-            .remove(0)
+        crate::pipeline::extract("n.txt", text.as_bytes(), &options).unwrap()
+    }
+
+    fn notice() -> NoticeResult {
+        extraction().results.remove(0)
     }
 
     fn at(cells: &[Cell], key: FieldKey) -> Cell {
@@ -1188,18 +1190,9 @@ mod tests {
 
     #[test]
     fn details_use_utf16_offsets_of_the_notice_text() {
-        let r = notice();
-        let options = crate::pipeline::Options {
-            today: "2026-11-22".into(),
-            ..Default::default()
-        };
-        let text =
-            "Asiakasrekisteri\n\nRekisterinpitäjä\n\nUtajärven kunta, kirjaamo(at)utajarvi.fi\n\n\
-                    Tietojen siirto EU:n tai ETA:n ulkopuolelle\n\nTietoja ei siirretä.\n";
-        let norm = crate::pipeline::extract("n.txt", text.as_bytes(), &options)
-            .unwrap()
-            .norm
-            .text;
+        let mut extraction = extraction();
+        let r = extraction.results.remove(0);
+        let norm = extraction.norm.text;
         let json = detail_json(&r, Some(&norm), Tier::Full);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let t: Vec<u16> = v["text"].as_str().unwrap().encode_utf16().collect();
