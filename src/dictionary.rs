@@ -17,6 +17,7 @@
 //!    (`säilyt`, `luovut`, `tietolähte`) gets that field with a lower score.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -110,6 +111,8 @@ pub struct Dictionary {
     exact: HashMap<String, usize>,
     /// The distinct stems of the entries, per language (indexed by [`lang_slot`]).
     vocab: [Vocab; 3],
+    /// Entry indices ordered by `key_chars` (then index).
+    by_key_chars: Vec<u32>,
 }
 
 /// The distinct stems of one language's entries, the prefilter of fuzzy matching: a
@@ -119,6 +122,56 @@ pub struct Dictionary {
 #[derive(Default)]
 struct Vocab {
     stems: Vec<VocabStem>,
+}
+
+/// Most heading stems whose similar vocabulary stems a thread remembers, per language,
+/// before it starts over.
+const SIMILAR_MEMO_CAP: usize = 20_000;
+
+thread_local! {
+    /// The similar vocabulary stems of heading stems seen before, per language
+    /// ([`Vocab::similar_to`] is a pure function of the stem, and the words of a
+    /// language repeat from line to line and notice to notice).
+    static SIMILAR_MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<String, Rc<[(u32, f64)]>>; 3]> =
+        std::cell::RefCell::new(Default::default());
+}
+
+impl Vocab {
+    /// The vocabulary stems (index, [`stem_similarity`]) whose similarity to `stem` is
+    /// above zero, in vocabulary order; remembered per thread (`slot` is the
+    /// vocabulary's [`lang_slot`]).
+    fn similar_to(&self, slot: usize, stem: &str) -> Rc<[(u32, f64)]> {
+        let remembered = SIMILAR_MEMO.with(|memo| memo.borrow()[slot].get(stem).cloned());
+        if let Some(similar) = remembered {
+            return similar;
+        }
+        let similar: Rc<[(u32, f64)]> = self.scan_similar(stem).into();
+        SIMILAR_MEMO.with(|memo| {
+            let memo = &mut memo.borrow_mut()[slot];
+            if memo.len() >= SIMILAR_MEMO_CAP {
+                memo.clear();
+            }
+            memo.insert(stem.to_string(), Rc::clone(&similar));
+        });
+        similar
+    }
+
+    /// [`Self::similar_to`] without the memo: every vocabulary stem the prefilter
+    /// passes is scored.
+    fn scan_similar(&self, stem: &str) -> Vec<(u32, f64)> {
+        let (chars, mask) = (stem.chars().count(), char_mask(stem));
+        let mut similar = Vec::new();
+        for (id, v) in self.stems.iter().enumerate() {
+            if !stems_may_match(stem, chars, mask, &v.text, v.chars, v.mask) {
+                continue;
+            }
+            let similarity = stem_similarity(stem, &v.text);
+            if similarity > 0.0 {
+                similar.push((id as u32, similarity));
+            }
+        }
+        similar
+    }
 }
 
 struct VocabStem {
@@ -337,7 +390,7 @@ fn char_mask_bit(c: char) -> u64 {
 struct KeyStem {
     weight: f64,
     /// (vocabulary index, similarity).
-    similar: Vec<(u32, f64)>,
+    similar: Rc<[(u32, f64)]>,
 }
 
 impl KeyStem {
@@ -667,12 +720,15 @@ impl Dictionary {
             rule.part_ids = rule.parts.iter().map(&mut id_of).collect();
             rule.unless_ids = rule.unless.iter().map(&mut id_of).collect();
         }
+        let mut by_key_chars: Vec<u32> = (0..entries.len() as u32).collect();
+        by_key_chars.sort_by_key(|&i| (entries[i as usize].key_chars, i));
         Dictionary {
             entries,
             keywords,
             keyword_text: KeywordText::new(strings),
             exact,
             vocab,
+            by_key_chars,
         }
     }
 
@@ -703,18 +759,10 @@ impl Dictionary {
                 continue;
             }
             for stem in stems_of(key, language) {
-                let (chars, mask) = (stem.chars().count(), char_mask(&stem));
-                let mut similar = Vec::new();
-                for (id, v) in vocab.stems.iter().enumerate() {
-                    if !stems_may_match(&stem, chars, mask, &v.text, v.chars, v.mask) {
-                        continue;
-                    }
-                    let similarity = stem_similarity(&stem, &v.text);
-                    if similarity > 0.0 {
-                        similar.push((id as u32, similarity));
-                        for &e in &v.entries {
-                            candidate[e as usize] = true;
-                        }
+                let similar = vocab.similar_to(slot, &stem);
+                for &(id, _) in similar.iter() {
+                    for &e in &vocab.stems[id as usize].entries {
+                        candidate[e as usize] = true;
                     }
                 }
                 key_stems[slot].push(KeyStem {
@@ -725,8 +773,18 @@ impl Dictionary {
         }
         let (lk, key_mask) = (key.chars().count(), char_mask(key));
         let mut whole = vec![0.0f64; self.entries.len()];
-        for (index, entry) in self.entries.iter().enumerate() {
+        // Only keys within 7% of the length can pass the length test below.
+        let (shortest, longest) = (lk * 93 / 100, lk * 100 / 93 + 1);
+        let from = self
+            .by_key_chars
+            .partition_point(|&i| self.entries[i as usize].key_chars < shortest);
+        for &index in &self.by_key_chars[from..] {
+            let index = index as usize;
+            let entry = &self.entries[index];
             let le = entry.key_chars;
+            if le > longest {
+                break;
+            }
             if lk.abs_diff(le) * 100 > lk.max(le) * 7 {
                 continue;
             }
