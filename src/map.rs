@@ -418,11 +418,12 @@ static CONTENT_RULES: LazyLock<Vec<(FieldKey, Regex)>> = LazyLock::new(|| {
 /// The fields a heading-less paragraph speaks of, best first.
 pub fn classify_paragraph(text: &str) -> Vec<(FieldKey, f64)> {
     let mut scores: Vec<(FieldKey, f64)> = Vec::new();
-    let sentence_count = values::sentences(text).len().max(1) as f64;
+    let sentences = values::sentences(text);
+    let sentence_count = sentences.len().max(1) as f64;
     for (field, pattern) in CONTENT_RULES.iter() {
-        let hits = values::sentences(text)
-            .into_iter()
-            .filter(|&(a, b)| pattern.is_match(&text[a..b]))
+        let hits = sentences
+            .iter()
+            .filter(|&&(a, b)| pattern.is_match(&text[a..b]))
             .count();
         if hits > 0 {
             let score = (0.5 + 0.4 * (hits as f64 / sentence_count)).min(0.9);

@@ -1222,21 +1222,24 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
                 && !(i > 0 && bytes[i - 1].is_ascii_digit() && i >= 1 && i - start < 4)
                 && !(c == b'.' && ends_with_abbreviation(&text[start..i])));
         if end_here {
-            let s = text[start..=i].trim();
-            if !s.is_empty() {
-                let off = start + text[start..=i].find(s).unwrap_or(0);
-                out.push((off, off + s.len()));
-            }
+            push_trimmed(&mut out, text, start, i + 1);
             start = i + 1;
         }
         i += 1;
     }
-    let s = text[start..].trim();
+    push_trimmed(&mut out, text, start, text.len());
+    out
+}
+
+/// Push the byte range of `text[from..to]` without its surrounding white space, unless
+/// that is empty.
+fn push_trimmed(out: &mut Vec<(usize, usize)>, text: &str, from: usize, to: usize) {
+    let piece = &text[from..to];
+    let s = piece.trim();
     if !s.is_empty() {
-        let off = start + text[start..].find(s).unwrap_or(0);
+        let off = from + (piece.len() - piece.trim_start().len());
         out.push((off, off + s.len()));
     }
-    out
 }
 
 /// Sentences saying that data is not disclosed.
@@ -1513,12 +1516,14 @@ static FROM_EVENT: LazyLock<Regex> = LazyLock::new(|| {
       | (?:efter|sedan)\s+(?:den\s+|det\s+)?senaste\s+[\p{L}\-]+")
 });
 
-/// The event a period written at `range` of `text` runs from: first looked for after
+/// The event a period written at `range` of `text` (whose sentences are `spans`) runs
+/// from: first looked for after
 /// the period in the same sentence (`10-30 vuotta palvelun päättymisestä`), else just
 /// before it (`asiakkuussuhteen päättymisen jälkeen vuoden ajan`).
-fn from_event(text: &str, range: (usize, usize)) -> Option<String> {
-    let (sentence_start, sentence_end) = sentences(text)
-        .into_iter()
+fn from_event(text: &str, spans: &[(usize, usize)], range: (usize, usize)) -> Option<String> {
+    let (sentence_start, sentence_end) = spans
+        .iter()
+        .copied()
         .find(|&(a, b)| a <= range.0 && range.1 <= b)
         .unwrap_or((0, text.len()));
     let after = &text[range.1..sentence_end];
@@ -1564,6 +1569,8 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
     let mut out = Vec::new();
     // Byte ranges already read as periods: "kymmenen vuoden ajan" is one period.
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+    // The sentences of the text, found at the first period (for `from_event`).
+    let mut spans: Option<Vec<(usize, usize)>> = None;
     for cap in PERIOD.captures_iter(text) {
         let unit = cap[5].to_lowercase();
         let amount = if let Some(n) = cap.get(2).or(cap.get(1)).or(cap.get(4)) {
@@ -1615,7 +1622,11 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
             text: cap[0].trim().to_string(),
             duration: Some(format!("P{n}{designator}")),
             permanent: false,
-            from_event: from_event(text, (whole.start(), whole.end())),
+            from_event: from_event(
+                text,
+                spans.get_or_insert_with(|| sentences(text)),
+                (whole.start(), whole.end()),
+            ),
         });
     }
     // A lone "vuoden ajan", "for a year", "i ett år" (for a year).
@@ -1629,7 +1640,11 @@ pub fn retention_periods(text: &str) -> Vec<RetentionPeriod> {
                 text: m.as_str().to_string(),
                 duration: Some("P1Y".into()),
                 permanent: false,
-                from_event: from_event(text, (m.start(), m.end())),
+                from_event: from_event(
+                    text,
+                    spans.get_or_insert_with(|| sentences(text)),
+                    (m.start(), m.end()),
+                ),
             });
         }
     }

@@ -533,6 +533,11 @@ impl<'a> Interpreter<'a> {
 /// Where to cut `content` so that it holds at most `max` operators (counted as words
 /// outside literal strings that are not names), or `None` if it has fewer.
 fn op_cap_cut(content: &[u8], max: usize) -> Option<usize> {
+    // An operator is a word after a delimiter: at most one starts in every two bytes,
+    // so a short stream cannot hold more than `max` (the common case: no scan).
+    if content.len().div_ceil(2) <= max {
+        return None;
+    }
     let mut count = 0usize;
     let mut i = 0;
     let mut prev = b' ';
