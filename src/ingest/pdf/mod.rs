@@ -20,7 +20,7 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use lopdf::{Document, LoadOptions, Object, ObjectId, Stream};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::{IngestError, Ingested, LineCue, SourceLine};
 use crate::model::{Format, Warning};
@@ -318,7 +318,14 @@ fn clean_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    let mut s: String = out.trim().nfc().collect();
+    let trimmed = out.trim();
+    // NFC leaves a line the quick check finds composed unchanged.
+    let mut s: String = if unicode_normalization::is_nfc_quick(trimmed.chars()) == IsNormalized::Yes
+    {
+        trimmed.to_string()
+    } else {
+        trimmed.nfc().collect()
+    };
     if soft_end && !s.is_empty() {
         s.push('\u{AD}');
     }
@@ -536,10 +543,11 @@ fn line_pitch(lines: &[PageLine], body: f32) -> f32 {
 }
 
 fn dehyphenate(out: &mut [Out]) {
-    let lex = Lexicon::new(out.iter().map(|o| o.line.text.as_str()));
+    // The words of the lines as they are before any join, made at the first line that
+    // ends in a hyphen (no join comes before it); most documents have none.
+    let mut lexicon: Option<Lexicon> = None;
     for i in 0..out.len().saturating_sub(1) {
-        let (a, b) = out.split_at_mut(i + 1);
-        let (cur, next) = (&mut a[i], &mut b[0]);
+        let (cur, next) = (&out[i], &out[i + 1]);
         if next.line.text.is_empty() || (cur.size - next.size).abs() > 0.1 * cur.size.min(next.size)
         {
             continue;
@@ -550,11 +558,16 @@ fn dehyphenate(out: &mut [Out]) {
         if !(left.ends_with('-') || left.ends_with('\u{AD}') || left.ends_with('\u{2010}')) {
             continue;
         }
+        let lex =
+            &*lexicon.get_or_insert_with(|| Lexicon::new(out.iter().map(|o| o.line.text.as_str())));
+        let (a, b) = out.split_at_mut(i + 1);
+        let (cur, next) = (&mut a[i], &mut b[0]);
+        let left = cur.line.text.split(' ').next_back().unwrap_or_default();
         let (right, rest) = match next.line.text.split_once(' ') {
             Some((r, rest)) => (r.to_string(), rest.to_string()),
             None => (next.line.text.clone(), String::new()),
         };
-        match decide(left, &right, &lex) {
+        match decide(left, &right, lex) {
             Join::No => {}
             Join::Merge => {
                 cur.line.text.pop();
