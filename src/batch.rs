@@ -554,7 +554,7 @@ fn process_inner(job: &Job, ctx: &Context) -> DocumentRecord {
         ..ctx.config.options.clone()
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        pipeline::extract(rel, &bytes, &options)
+        pipeline::extract_hashed(rel, &bytes, &sha, &options)
     }));
     drop(bytes);
     let extraction = match outcome {

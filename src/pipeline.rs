@@ -48,8 +48,14 @@ impl Extraction {
 
 /// SHA-256 of bytes as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest {
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 15)] as char);
+    }
+    hex
 }
 
 /// `Err(Timeout)` once the deadline has passed (a cooperative check between stages).
@@ -63,6 +69,17 @@ fn check_deadline(options: &Options) -> Result<(), IngestError> {
 /// Run the pipeline over one document. `path` is the path to report (relative to the
 /// input root); the format is decided from its name and the bytes.
 pub fn extract(path: &str, bytes: &[u8], options: &Options) -> Result<Extraction, IngestError> {
+    extract_hashed(path, bytes, &sha256_hex(bytes), options)
+}
+
+/// [`extract`] for a caller that has hashed the bytes already: `sha256` is their
+/// [`sha256_hex`].
+pub fn extract_hashed(
+    path: &str,
+    bytes: &[u8],
+    sha256: &str,
+    options: &Options,
+) -> Result<Extraction, IngestError> {
     if bytes.len() as u64 > options.max_bytes {
         return Err(IngestError::TooLarge {
             size: bytes.len() as u64,
@@ -96,7 +113,7 @@ pub fn extract(path: &str, bytes: &[u8], options: &Options) -> Result<Extraction
             source: Source {
                 path: path.to_string(),
                 format,
-                sha256: sha256_hex(bytes),
+                sha256: sha256.to_string(),
                 bytes: bytes.len() as u64,
                 encoding: ingested.encoding.clone(),
                 pages: ingested.pages,
@@ -118,4 +135,21 @@ pub fn extract(path: &str, bytes: &[u8], options: &Options) -> Result<Extraction
         });
     }
     Ok(Extraction { results, norm })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_hex_is_the_lowercase_digest() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
 }
