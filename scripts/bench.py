@@ -20,7 +20,7 @@ machine does not fall on one column alone. Then the scaling run: an ARCHIVE-docu
 --jobs 1 and --jobs 2, wall time, docs/s, the ratio, and the peak resident memory
 (GNU time -v).
 
-    scripts/bench.py                      # full run (~8 minutes on 2 cores)
+    scripts/bench.py                      # full run (~12 minutes on 2 cores)
     scripts/bench.py --count 100 --archive 2000 --repeat 1   # a quick run
     scripts/bench.py --skip-archive       # only the per-format table
 
