@@ -212,6 +212,11 @@ struct EditBuffers {
     fr: Vec<isize>,
     r1: Vec<isize>,
     r: Vec<isize>,
+    /// The matrix of [`banded_distance_within`], row-major with a sentinel row and
+    /// column.
+    matrix: Vec<u32>,
+    /// For each entry of `seen`, the (1-based) columns of `b` holding that character.
+    columns: Vec<Vec<u32>>,
 }
 
 thread_local! {
@@ -234,8 +239,115 @@ fn damerau_levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
         buf.a.extend(a.chars());
         buf.b.clear();
         buf.b.extend(b.chars());
-        edit_distance_within(buf, max)
+        // A band of 2 * max + 1 cells per row pays when it is narrower than a row.
+        if 2 * max + 1 < buf.b.len() {
+            banded_distance_within(buf, max)
+        } else {
+            edit_distance_within(buf, max)
+        }
     })
+}
+
+/// [`edit_distance_within`] computed only in the band of cells `|i - j| <= max`: the
+/// Lowrance-Wagner matrix (as `strsim` computes it), with every cell outside the band
+/// left at infinity. A cell's true value is at least `|i - j|` (an edit changes the
+/// lengths by at most its cost), so every cell on a cheapest path to a value of at
+/// most `max` lies in the band, and there the band gives the true value; elsewhere
+/// it gives at least the true value. The row test of [`edit_distance_within`] holds
+/// for the same reason. Tested against `strsim`.
+fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
+    const INFINITE: u32 = u32::MAX / 4;
+    let EditBuffers {
+        a,
+        b,
+        seen,
+        b_seen,
+        matrix,
+        columns,
+        ..
+    } = buf;
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max {
+        return None;
+    }
+    if n == 0 || m == 0 {
+        let d = n.max(m);
+        return (d <= max).then_some(d);
+    }
+    // The distinct characters of `a`, each with the last row (1-based, 0: none yet) it
+    // was seen in, and the columns of `b` where it stands.
+    seen.clear();
+    for &c in a.iter() {
+        if !seen.iter().any(|&(s, _)| s == c) {
+            seen.push((c, 0));
+        }
+    }
+    b_seen.clear();
+    b_seen.extend(
+        b.iter()
+            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
+    );
+    columns.resize_with(seen.len().max(columns.len()), Vec::new);
+    for list in columns.iter_mut() {
+        list.clear();
+    }
+    for (j, &index) in b_seen.iter().enumerate() {
+        if index != usize::MAX {
+            columns[index].push(j as u32 + 1);
+        }
+    }
+    // D(x, y) at x * width + y: D(0, _) and D(_, 0) are the sentinels, D(1, y) = y - 1
+    // and D(x, 1) = x - 1 the distances from an empty prefix.
+    let width = m + 2;
+    matrix.clear();
+    matrix.resize((n + 2) * width, INFINITE);
+    for y in 1..=m + 1 {
+        matrix[width + y] = (y - 1) as u32;
+    }
+    for x in 1..=n + 1 {
+        matrix[x * width + 1] = (x - 1) as u32;
+    }
+    let limit = max as u32;
+    for i in 1..=n {
+        let ch1 = a[i - 1];
+        let index = seen
+            .iter()
+            .position(|&(s, _)| s == ch1)
+            .expect("a character of a");
+        let (lo, hi) = (i.saturating_sub(max).max(1), (i + max).min(m));
+        // The last column before the band holding this row's character.
+        let before = columns[index].partition_point(|&j| (j as usize) < lo);
+        let mut db = if before == 0 {
+            0
+        } else {
+            columns[index][before - 1] as usize
+        };
+        let mut row_min = i as u32;
+        for j in lo..=hi {
+            let k = match b_seen[j - 1] {
+                usize::MAX => 0,
+                s => seen[s].1 as usize,
+            };
+            let up = matrix[i * width + j + 1] + 1;
+            let left = matrix[(i + 1) * width + j] + 1;
+            let mut substitution = matrix[i * width + j] + 1;
+            let transposition =
+                matrix[k * width + db] + (i - k - 1) as u32 + 1 + (j - db - 1) as u32;
+            if ch1 == b[j - 1] {
+                db = j;
+                substitution -= 1;
+            }
+            let value = substitution.min(up).min(left).min(transposition);
+            matrix[(i + 1) * width + j + 1] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > limit {
+            return None;
+        }
+        seen[index].1 = i as isize;
+    }
+    let distance = matrix[(n + 1) * width + m + 1] as usize;
+    (distance <= max).then_some(distance)
 }
 
 fn edit_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
@@ -247,6 +359,7 @@ fn edit_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
         fr,
         r1,
         r,
+        ..
     } = buf;
     let (len1, len2) = (a.len(), b.len());
     if len1.abs_diff(len2) > max {
@@ -1308,6 +1421,41 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn banded_distance_equals_strsim(a in "[abcäö ]{0,40}", b in "[abcäö ]{0,40}", max in 0usize..7) {
+            let d = strsim::damerau_levenshtein(&a, &b);
+            let mut buf = EditBuffers::default();
+            buf.a.extend(a.chars());
+            buf.b.extend(b.chars());
+            proptest::prop_assert_eq!(banded_distance_within(&mut buf, max), (d <= max).then_some(d));
+        }
+
+        #[test]
+        fn banded_distance_equals_strsim_on_near_strings(
+            a in "[a-eäö]{0,30}",
+            edits in proptest::collection::vec((0usize..40, 0u8..4, proptest::char::range('a', 'g')), 0..5),
+            max in 0usize..6,
+        ) {
+            // Strings a few edits apart, where the band decides.
+            let mut b: Vec<char> = a.chars().collect();
+            for (at, kind, c) in edits {
+                let at = at % (b.len() + 1);
+                match kind {
+                    0 => b.insert(at, c),
+                    1 if at < b.len() => { b.remove(at); }
+                    2 if at + 1 < b.len() => b.swap(at, at + 1),
+                    _ if at < b.len() => b[at] = c,
+                    _ => {}
+                }
+            }
+            let b: String = b.into_iter().collect();
+            let d = strsim::damerau_levenshtein(&a, &b);
+            let mut buf = EditBuffers::default();
+            buf.a.extend(a.chars());
+            buf.b.extend(b.chars());
+            proptest::prop_assert_eq!(banded_distance_within(&mut buf, max), (d <= max).then_some(d));
+        }
+
         #[test]
         fn bounded_distance_equals_strsim(a in "[abcäöå ]{0,14}", b in "[abcäöå ]{0,14}", max in 0usize..8) {
             let d = strsim::damerau_levenshtein(&a, &b);
