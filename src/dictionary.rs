@@ -124,6 +124,9 @@ struct Vocab {
     stems: Vec<VocabStem>,
 }
 
+/// Heading stem -> its similar vocabulary stems (index, similarity).
+type SimilarMemo = rustc_hash::FxHashMap<String, Rc<[(u32, f64)]>>;
+
 /// Most heading stems whose similar vocabulary stems a thread remembers, per language,
 /// before it starts over.
 const SIMILAR_MEMO_CAP: usize = 20_000;
@@ -132,7 +135,7 @@ thread_local! {
     /// The similar vocabulary stems of heading stems seen before, per language
     /// ([`Vocab::similar_to`] is a pure function of the stem, and the words of a
     /// language repeat from line to line and notice to notice).
-    static SIMILAR_MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<String, Rc<[(u32, f64)]>>; 3]> =
+    static SIMILAR_MEMO: std::cell::RefCell<[SimilarMemo; 3]> =
         std::cell::RefCell::new(Default::default());
 }
 

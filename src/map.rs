@@ -501,7 +501,7 @@ const LANGUAGE_SAMPLE_BYTES: usize = 1024;
 /// Language of a piece of text (its first [`LANGUAGE_SAMPLE_BYTES`]): whatlang
 /// (restricted to fi, sv, en) when it is reliable, else function-word counts.
 pub fn detect_language(text: &str) -> Option<Language> {
-    let text = &text[..text.floor_char_boundary(LANGUAGE_SAMPLE_BYTES)];
+    let text = &text[..values::floor_char_boundary(text, LANGUAGE_SAMPLE_BYTES)];
     if text.chars().filter(|c| c.is_alphabetic()).count() >= 40 {
         let detector = whatlang::Detector::with_allowlist(vec![
             whatlang::Lang::Fin,

@@ -1552,7 +1552,9 @@ fn from_event(text: &str, spans: &[(usize, usize)], range: (usize, usize)) -> Op
         .map(|m| m.as_str().trim().to_string())
 }
 
-fn floor_char_boundary(s: &str, max: usize) -> usize {
+/// The largest char boundary of `s` at or below `max` (`str::floor_char_boundary`,
+/// which is newer than the supported Rust).
+pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     if max >= s.len() {
         return s.len();
     }
