@@ -279,17 +279,7 @@ fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
     }
     // The distinct characters of `a`, each with the last row (1-based, 0: none yet) it
     // was seen in, and the columns of `b` where it stands.
-    seen.clear();
-    for &c in a.iter() {
-        if !seen.iter().any(|&(s, _)| s == c) {
-            seen.push((c, 0));
-        }
-    }
-    b_seen.clear();
-    b_seen.extend(
-        b.iter()
-            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
-    );
+    index_characters(a, b, seen, b_seen, 0);
     columns.resize_with(seen.len().max(columns.len()), Vec::new);
     for list in columns.iter_mut() {
         list.clear();
@@ -353,6 +343,28 @@ fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
     (distance <= max).then_some(distance)
 }
 
+/// The distinct characters of `a` into `seen`, each with the row value `unseen`, and
+/// for each character of `b` its index in `seen` (`usize::MAX`: not in `a`).
+fn index_characters(
+    a: &[char],
+    b: &[char],
+    seen: &mut Vec<(char, isize)>,
+    b_seen: &mut Vec<usize>,
+    unseen: isize,
+) {
+    seen.clear();
+    for &c in a {
+        if !seen.iter().any(|&(s, _)| s == c) {
+            seen.push((c, unseen));
+        }
+    }
+    b_seen.clear();
+    b_seen.extend(
+        b.iter()
+            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
+    );
+}
+
 fn edit_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
     let EditBuffers {
         a,
@@ -370,17 +382,7 @@ fn edit_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
     }
     let max_val = len1.max(len2) as isize + 1;
     let limit = max as isize;
-    seen.clear();
-    for &c in a.iter() {
-        if !seen.iter().any(|&(s, _)| s == c) {
-            seen.push((c, -1));
-        }
-    }
-    b_seen.clear();
-    b_seen.extend(
-        b.iter()
-            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
-    );
+    index_characters(a, b, seen, b_seen, -1);
     let size = len2 + 2;
     fr.clear();
     fr.resize(size, max_val);
