@@ -3,7 +3,7 @@
 //! of embedded encoding CMaps (`cidchar`, `cidrange`).
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Largest number of codes one `bfrange` may expand to; larger ranges are kept as ranges.
 const MAX_EXPAND: u32 = 4096;
@@ -14,7 +14,7 @@ pub struct CMap {
     /// Codespace ranges: (number of bytes, low, high).
     pub codespace: Vec<(u8, u32, u32)>,
     /// Code -> Unicode text.
-    pub unicode: HashMap<u32, Arc<str>>,
+    pub unicode: HashMap<u32, Rc<str>>,
     /// Large `bfrange`s not expanded: (low, high, UTF-16 of low).
     pub unicode_ranges: Vec<(u32, u32, Vec<u16>)>,
     /// Code -> CID (`cidchar`, `cidrange`).
@@ -283,7 +283,7 @@ impl CMap {
     }
 
     /// The Unicode text of `code`, if mapped.
-    pub fn lookup(&self, code: u32) -> Option<Arc<str>> {
+    pub fn lookup(&self, code: u32) -> Option<Rc<str>> {
         if let Some(s) = self.unicode.get(&code) {
             return Some(s.clone());
         }

@@ -1,7 +1,7 @@
 //! Fonts: how the bytes of a shown string become codes, Unicode text and widths.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -18,7 +18,7 @@ pub struct Code {
     /// Bytes the code took in the string (1 for simple fonts).
     pub len: usize,
     /// The Unicode text, `None` when the font gives no way to know it.
-    pub text: Option<Arc<str>>,
+    pub text: Option<Rc<str>>,
     /// Advance width in text space units per unit of font size (glyph width / 1000).
     pub width: f32,
 }
@@ -36,7 +36,7 @@ pub struct Font {
     /// Encoding CMap of a Type0 font (embedded stream), for codespace and CIDs.
     encoding_cmap: Option<CMap>,
     /// Code -> text from /Encoding, /Differences or the font's built-in encoding.
-    simple: Vec<Option<Arc<str>>>,
+    simple: Vec<Option<Rc<str>>>,
     /// Widths of codes (1/1000 em), simple fonts.
     widths: Vec<Option<f32>>,
     /// CID -> width (1/1000 em), composite fonts.
@@ -164,7 +164,7 @@ impl Font {
             }
             font.simple = simple_encoding(doc, dict, descriptor, &subtype, budget)
                 .into_iter()
-                .map(|t| t.map(Arc::from))
+                .map(|t| t.map(Rc::from))
                 .collect();
             font.widths = vec![None; 256];
             let first = dict
@@ -216,7 +216,7 @@ impl Font {
                             Some(map) => *map.get(cid as usize)?,
                             None => cid as u16,
                         };
-                        m.get(&gid).map(|c| Arc::from(c.to_string()))
+                        m.get(&gid).map(|c| Rc::from(c.to_string()))
                     }),
                 };
                 let width = self

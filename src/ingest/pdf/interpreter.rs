@@ -48,7 +48,7 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 pub struct Glyph {
     /// Its Unicode text (usually one char; ligatures may be more), shared with the
     /// font's table: a glyph costs no allocation of its own.
-    pub text: std::sync::Arc<str>,
+    pub text: std::rc::Rc<str>,
     /// Left edge, device space.
     pub x0: f32,
     /// Right edge (origin + advance), device space.
@@ -419,7 +419,7 @@ impl<'a> Interpreter<'a> {
                     // A soft hyphen that is drawn with a width is a visible hyphen
                     // (Google Docs maps its hyphen glyph to U+00AD).
                     let text = if &*text == "\u{AD}" && code.width > 0.0 {
-                        std::sync::Arc::from("-")
+                        std::rc::Rc::from("-")
                     } else {
                         text
                     };
