@@ -1517,9 +1517,9 @@ static FROM_EVENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The event a period written at `range` of `text` (whose sentences are `spans`) runs
-/// from: first looked for after
-/// the period in the same sentence (`10-30 vuotta palvelun päättymisestä`), else just
-/// before it (`asiakkuussuhteen päättymisen jälkeen vuoden ajan`).
+/// from: first looked for after the period in the same sentence (`10-30 vuotta
+/// palvelun päättymisestä`), else just before it (`asiakkuussuhteen päättymisen
+/// jälkeen vuoden ajan`).
 fn from_event(text: &str, spans: &[(usize, usize)], range: (usize, usize)) -> Option<String> {
     let (sentence_start, sentence_end) = spans
         .iter()
