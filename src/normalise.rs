@@ -230,6 +230,13 @@ fn remove_furniture(lines: &mut Vec<(String, Option<u32>, LineCue)>, warnings: &
     let mut removed_pages = Vec::new();
     let mut removed_dates = Vec::new();
     let mut removed_web = Vec::new();
+    // Lower-casing never shortens a text in characters: a line longer than every
+    // furniture phrase is none of them, and is not lower-cased to find out.
+    let furniture_chars = WEB_FURNITURE
+        .iter()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
     lines.retain(|(text, _, _)| {
         if PAGE_COUNTER.is_match(text) {
             removed_pages.push(text.clone());
@@ -237,7 +244,9 @@ fn remove_furniture(lines: &mut Vec<(String, Option<u32>, LineCue)>, warnings: &
         } else if repeated_dates.contains(text) {
             removed_dates.push(text.clone());
             false
-        } else if WEB_FURNITURE.contains(&text.to_lowercase().as_str()) {
+        } else if text.chars().nth(furniture_chars).is_none()
+            && WEB_FURNITURE.contains(&text.to_lowercase().as_str())
+        {
             removed_web.push(text.clone());
             false
         } else {
