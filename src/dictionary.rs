@@ -208,15 +208,11 @@ fn char_mask(s: &str) -> u64 {
 struct EditBuffers {
     a: Vec<char>,
     b: Vec<char>,
-    /// Distinct characters of `a` and the last row each was seen in.
-    seen: Vec<(char, isize)>,
+    /// Distinct characters of `a` and the last row (1-based, 0: none) each was seen in.
+    seen: Vec<(char, usize)>,
     /// For each character of `b`, its index in `seen` (`usize::MAX`: not in `a`).
     b_seen: Vec<usize>,
-    fr: Vec<isize>,
-    r1: Vec<isize>,
-    r: Vec<isize>,
-    /// The matrix of [`banded_distance_within`], row-major with a sentinel row and
-    /// column.
+    /// The matrix, row-major with a sentinel row and column.
     matrix: Vec<u32>,
     /// For each entry of `seen`, the (1-based) columns of `b` holding that character.
     columns: Vec<Vec<u32>>,
@@ -227,14 +223,8 @@ thread_local! {
 }
 
 /// The (unrestricted) Damerau-Levenshtein distance of `a` and `b` when it is at most
-/// `max`, else `None`. The distance is `strsim::damerau_levenshtein`'s, by the same
-/// algorithm (Zhao and Sahni's, in linear space; a test compares the two), with one
-/// addition: it stops as soon as a whole row of the matrix exceeds `max`. Row minima
-/// never decrease (every cell comes from cells of its own or earlier rows at no lower
-/// cost, and a row's minimum exceeds the one before by at most one), so the distance,
-/// a cell of the last row, is then above `max` too. Heading matching only uses
-/// similarities above a threshold, and most pairs of words are far apart: they stop
-/// after a few rows.
+/// `max`, else `None`: `strsim::damerau_levenshtein`'s distance (tests compare the
+/// two), computed by [`banded_distance_within`].
 fn damerau_levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
     EDIT_BUFFERS.with(|buffers| {
         let buf = &mut *buffers.borrow_mut();
@@ -242,22 +232,22 @@ fn damerau_levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
         buf.a.extend(a.chars());
         buf.b.clear();
         buf.b.extend(b.chars());
-        // A band of 2 * max + 1 cells per row pays when it is narrower than a row.
-        if 2 * max + 1 < buf.b.len() {
-            banded_distance_within(buf, max)
-        } else {
-            edit_distance_within(buf, max)
-        }
+        banded_distance_within(buf, max)
     })
 }
 
-/// [`edit_distance_within`] computed only in the band of cells `|i - j| <= max`: the
-/// Lowrance-Wagner matrix (as `strsim` computes it), with every cell outside the band
-/// left at infinity. A cell's true value is at least `|i - j|` (an edit changes the
-/// lengths by at most its cost), so every cell on a cheapest path to a value of at
-/// most `max` lies in the band, and there the band gives the true value; elsewhere
-/// it gives at least the true value. The row test of [`edit_distance_within`] holds
-/// for the same reason. Tested against `strsim`.
+/// The distance of `buf.a` and `buf.b` when it is at most `max`, from the
+/// Lowrance-Wagner matrix (as `strsim` computes it) in the band of cells
+/// `|i - j| <= max` only, every cell outside it left at infinity. A cell's true value
+/// is at least `|i - j|` (an edit changes the lengths by at most its cost), so every
+/// cell on a cheapest path to a value of at most `max` lies in the band, and there the
+/// band gives the true value; elsewhere it gives at least the true value.
+///
+/// It stops as soon as a whole row exceeds `max`: row minima never decrease (every
+/// cell comes from cells of its own or earlier rows at no lower cost), so the
+/// distance, a cell of the last row, is then above `max` too. Heading matching only
+/// uses similarities above a threshold, and most pairs of words are far apart: they
+/// stop after a few rows. Tested against `strsim`.
 fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
     const INFINITE: u32 = u32::MAX / 4;
     let EditBuffers {
@@ -267,7 +257,6 @@ fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
         b_seen,
         matrix,
         columns,
-        ..
     } = buf;
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > max {
@@ -278,8 +267,19 @@ fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
         return (d <= max).then_some(d);
     }
     // The distinct characters of `a`, each with the last row (1-based, 0: none yet) it
-    // was seen in, and the columns of `b` where it stands.
-    index_characters(a, b, seen, b_seen, 0);
+    // was seen in; for each character of `b` its index among them; and the columns of
+    // `b` where each stands.
+    seen.clear();
+    for &c in a.iter() {
+        if !seen.iter().any(|&(s, _)| s == c) {
+            seen.push((c, 0));
+        }
+    }
+    b_seen.clear();
+    b_seen.extend(
+        b.iter()
+            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
+    );
     columns.resize_with(seen.len().max(columns.len()), Vec::new);
     for list in columns.iter_mut() {
         list.clear();
@@ -319,7 +319,7 @@ fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
         for j in lo..=hi {
             let k = match b_seen[j - 1] {
                 usize::MAX => 0,
-                s => seen[s].1 as usize,
+                s => seen[s].1,
             };
             let up = matrix[i * width + j + 1] + 1;
             let left = matrix[(i + 1) * width + j] + 1;
@@ -337,101 +337,10 @@ fn banded_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
         if row_min > limit {
             return None;
         }
-        seen[index].1 = i as isize;
+        seen[index].1 = i;
     }
     let distance = matrix[(n + 1) * width + m + 1] as usize;
     (distance <= max).then_some(distance)
-}
-
-/// The distinct characters of `a` into `seen`, each with the row value `unseen`, and
-/// for each character of `b` its index in `seen` (`usize::MAX`: not in `a`).
-fn index_characters(
-    a: &[char],
-    b: &[char],
-    seen: &mut Vec<(char, isize)>,
-    b_seen: &mut Vec<usize>,
-    unseen: isize,
-) {
-    seen.clear();
-    for &c in a {
-        if !seen.iter().any(|&(s, _)| s == c) {
-            seen.push((c, unseen));
-        }
-    }
-    b_seen.clear();
-    b_seen.extend(
-        b.iter()
-            .map(|&c| seen.iter().position(|&(s, _)| s == c).unwrap_or(usize::MAX)),
-    );
-}
-
-fn edit_distance_within(buf: &mut EditBuffers, max: usize) -> Option<usize> {
-    let EditBuffers {
-        a,
-        b,
-        seen,
-        b_seen,
-        fr,
-        r1,
-        r,
-        ..
-    } = buf;
-    let (len1, len2) = (a.len(), b.len());
-    if len1.abs_diff(len2) > max {
-        return None;
-    }
-    let max_val = len1.max(len2) as isize + 1;
-    let limit = max as isize;
-    index_characters(a, b, seen, b_seen, -1);
-    let size = len2 + 2;
-    fr.clear();
-    fr.resize(size, max_val);
-    r1.clear();
-    r1.resize(size, max_val);
-    r.clear();
-    r.push(max_val);
-    r.extend(0..(size - 1) as isize);
-    for (i, &ch1) in a.iter().enumerate().map(|(i, c)| (i + 1, c)) {
-        std::mem::swap(r, r1);
-        let mut last_col_id: isize = -1;
-        let mut last_i2l1 = r[1];
-        r[1] = i as isize;
-        let mut row_min = r[1];
-        let mut t = max_val;
-        for (j, &ch2) in b.iter().enumerate().map(|(j, c)| (j + 1, c)) {
-            let diag = r1[j] + isize::from(ch1 != ch2);
-            let left = r[j] + 1;
-            let up = r1[j + 1] + 1;
-            let mut temp = diag.min(left.min(up));
-            if ch1 == ch2 {
-                last_col_id = j as isize;
-                fr[j + 1] = r1[j - 1];
-                t = last_i2l1;
-            } else {
-                let k = match b_seen[j - 1] {
-                    usize::MAX => -1,
-                    index => seen[index].1,
-                };
-                let l = last_col_id;
-                if j as isize - l == 1 {
-                    temp = temp.min(fr[j + 1] + (i as isize - k));
-                } else if i as isize - k == 1 {
-                    temp = temp.min(t + (j as isize - l));
-                }
-            }
-            last_i2l1 = r[j + 1];
-            r[j + 1] = temp;
-            row_min = row_min.min(temp);
-        }
-        if row_min > limit {
-            return None;
-        }
-        if let Some(entry) = seen.iter_mut().find(|(s, _)| *s == ch1) {
-            entry.1 = i as isize;
-        }
-    }
-    let distance = r[len2 + 1];
-    (distance <= limit).then_some(distance as usize)
 }
 
 /// `strsim::normalized_damerau_levenshtein(a, b)` (`1 - distance / longer length`)
