@@ -220,15 +220,7 @@ fn ascii_matchable(hir: &Hir, out: &mut [bool; 128]) -> bool {
             }
             true
         }
-        HirKind::Look(look) => matches!(
-            look,
-            Look::WordUnicode
-                | Look::WordUnicodeNegate
-                | Look::WordStartUnicode
-                | Look::WordEndUnicode
-                | Look::WordStartHalfUnicode
-                | Look::WordEndHalfUnicode
-        ),
+        HirKind::Look(look) => is_unicode_word_boundary(*look),
         HirKind::Repetition(rep) => ascii_matchable(&rep.sub, out),
         HirKind::Capture(cap) => ascii_matchable(&cap.sub, out),
         HirKind::Concat(subs) | HirKind::Alternation(subs) => {
@@ -237,18 +229,24 @@ fn ascii_matchable(hir: &Hir, out: &mut [bool; 128]) -> bool {
     }
 }
 
-/// `hir` with every Unicode word-boundary assertion replaced by the empty pattern,
-/// and groups unwrapped (the superset only answers "is there a match").
-fn without_word_boundaries(hir: &Hir) -> Hir {
-    match hir.kind() {
-        HirKind::Look(
-            Look::WordUnicode
+/// The assertions the superset drops: every form of the Unicode `\b` and `\B`.
+fn is_unicode_word_boundary(look: Look) -> bool {
+    matches!(
+        look,
+        Look::WordUnicode
             | Look::WordUnicodeNegate
             | Look::WordStartUnicode
             | Look::WordEndUnicode
             | Look::WordStartHalfUnicode
-            | Look::WordEndHalfUnicode,
-        ) => Hir::empty(),
+            | Look::WordEndHalfUnicode
+    )
+}
+
+/// `hir` with every Unicode word-boundary assertion replaced by the empty pattern,
+/// and groups unwrapped (the superset only answers "is there a match").
+fn without_word_boundaries(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(look) if is_unicode_word_boundary(*look) => Hir::empty(),
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
         HirKind::Repetition(rep) => Hir::repetition(Repetition {
             min: rep.min,

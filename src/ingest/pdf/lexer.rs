@@ -39,6 +39,15 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// A number's sign (`true`: negative) and the text after it; `None` for no text.
+fn split_sign(text: &[u8]) -> Option<(bool, &[u8])> {
+    Some(match text.first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    })
+}
+
 /// `[+-]digits.digits` (either side may be empty) as the `f32` that `str::parse`
 /// gives, for the short numbers content streams are made of; `None`: parse it.
 ///
@@ -49,11 +58,7 @@ const POW10: [f64; 23] = [
 /// can lie strictly between the value and its nearest `f64`): that case, and values
 /// outside the normal `f32` range, go to `parse`. A test compares the two.
 fn short_real(text: &[u8]) -> Option<f32> {
-    let (negative, digits) = match text.first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
+    let (negative, digits) = split_sign(text)?;
     let mut mantissa: u64 = 0;
     let mut count = 0usize;
     let mut fraction: Option<usize> = None;
@@ -94,11 +99,7 @@ fn short_real(text: &[u8]) -> Option<f32> {
 /// `[+-]digits` as the `i64` that `str::parse` gives; `None` when it does not fit
 /// in 18 digits (then parse it).
 fn short_integer(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
+    let (negative, digits) = split_sign(text)?;
     if digits.is_empty() || digits.len() > 18 {
         return None;
     }
