@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use crate::prefilter::Pattern;
 
@@ -477,51 +478,212 @@ const FUNCTION_WORDS: [&[&str]; 3] = [
 /// The languages of [`FUNCTION_WORDS`], in its order.
 const FUNCTION_WORD_LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
 
-/// The longest word of [`FUNCTION_WORDS`] in bytes; longer words are none of them.
-const LONGEST_FUNCTION_WORD: usize = 14;
+/// Further words that mark one language among the three, for [`decisive_language`]
+/// only (the majority vote of [`stopword_language`] counts [`FUNCTION_WORDS`] alone):
+/// common words of notices and a few more function words, none of them a word of the
+/// other two languages.
+const MARKER_WORDS: [&[&str]; 3] = [
+    &[
+        "myös",
+        "mukaan",
+        "voidaan",
+        "ovat",
+        "olla",
+        "kuten",
+        "joka",
+        "jotka",
+        "niiden",
+        "sen",
+        "kun",
+        "eikä",
+        "ole",
+        "tulee",
+        "kautta",
+        "osalta",
+        "rekisteri",
+        "rekisterinpitäjä",
+        "tietojen",
+        "henkilötietoja",
+        "henkilötietojen",
+        "käsittely",
+        "käsittelyn",
+        "tarkoitus",
+        "nimi",
+        "osoite",
+        "yhteystiedot",
+        "asiakkaan",
+        "tietosuoja",
+        "rekisteröidyn",
+        "rekisteröity",
+        "säilytetään",
+        "käytetään",
+        "luovuteta",
+        "tiedon",
+    ],
+    &[
+        "om",
+        "på",
+        "ett",
+        "har",
+        "kan",
+        "vid",
+        "eller",
+        "personuppgifter",
+        "behandling",
+        "behandlingen",
+        "enligt",
+        "också",
+        "samt",
+        "ska",
+        "skall",
+        "från",
+        "dessa",
+        "hos",
+        "vi",
+        "oss",
+        "vår",
+        "våra",
+    ],
+    &[
+        "a",
+        "an",
+        "as",
+        "at",
+        "in",
+        "it",
+        "its",
+        "by",
+        "we",
+        "you",
+        "your",
+        "our",
+        "they",
+        "their",
+        "them",
+        "there",
+        "may",
+        "will",
+        "must",
+        "should",
+        "would",
+        "processing",
+        "information",
+        "which",
+        "that",
+        "from",
+        "not",
+        "such",
+        "other",
+        "any",
+        "can",
+        "when",
+        "these",
+        "has",
+        "have",
+        "been",
+        "was",
+        "were",
+        "used",
+        "use",
+        "but",
+        "also",
+        "both",
+        "only",
+        "if",
+        "each",
+        "more",
+        "than",
+        "into",
+        "about",
+        "under",
+    ],
+];
 
-/// Counts of a text's words (case-insensitive) that are function words of Finnish,
-/// Swedish and English, and its letters ä and ö; without allocating.
-fn function_word_counts(text: &str) -> ([usize; 3], usize) {
-    let mut counts = [0usize; 3];
-    let mut umlauts = 0usize;
-    let mut word = String::with_capacity(LONGEST_FUNCTION_WORD + 4);
-    let mut too_long = false;
-    let mut finish = |word: &mut String, too_long: &mut bool| {
-        if !word.is_empty() && !*too_long {
-            for (count, list) in counts.iter_mut().zip(FUNCTION_WORDS) {
-                if list.contains(&word.as_str()) {
-                    *count += 1;
-                }
-            }
-        }
-        word.clear();
-        *too_long = false;
-    };
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            for lower in c.to_lowercase() {
-                if matches!(lower, 'ä' | 'ö') {
-                    umlauts += 1;
-                }
-                if !too_long {
-                    word.push(lower);
-                }
-            }
-            too_long = too_long || word.len() > LONGEST_FUNCTION_WORD;
-        } else {
-            finish(&mut word, &mut too_long);
-        }
+/// Each word of [`FUNCTION_WORDS`] and [`MARKER_WORDS`]: its language's slot, and
+/// whether it is a function word. No word is in two languages' lists (a test checks).
+static LISTED_WORDS: LazyLock<FxHashMap<&'static str, (usize, bool)>> = LazyLock::new(|| {
+    let mut words = FxHashMap::default();
+    for slot in 0..3 {
+        words.extend(MARKER_WORDS[slot].iter().map(|w| (*w, (slot, false))));
+        words.extend(FUNCTION_WORDS[slot].iter().map(|w| (*w, (slot, true))));
     }
-    finish(&mut word, &mut too_long);
-    (counts, umlauts)
+    words
+});
+
+/// Words are compared with the lists up to this many bytes; longer ones are none of them.
+const LONGEST_LISTED_WORD: usize = 18;
+
+/// What the words of a text say of its language, counted case-insensitively.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct WordEvidence {
+    /// Words of [`FUNCTION_WORDS`], per language (fi, sv, en).
+    function_words: [usize; 3],
+    /// Words that mark one language: its [`FUNCTION_WORDS`] and [`MARKER_WORDS`], and
+    /// for Finnish the words that end in ä or hold ää, yy or öö (no Swedish or English
+    /// word does).
+    marked_words: [usize; 3],
+    /// Letters ä and ö.
+    umlauts: usize,
 }
 
-/// The language whose function words clearly outnumber the others' (at least
+/// Count a text's [`WordEvidence`], without allocating.
+fn word_evidence(text: &str) -> WordEvidence {
+    /// The word being read: its first letters (lower case) and its Finnish marks.
+    #[derive(Default)]
+    struct Word {
+        letters: String,
+        long: bool,
+        last: char,
+        double: bool,
+    }
+    let mut evidence = WordEvidence::default();
+    let mut word = Word {
+        letters: String::with_capacity(LONGEST_LISTED_WORD + 4),
+        ..Default::default()
+    };
+    let mut finish = |word: &mut Word| {
+        if !word.letters.is_empty() && !word.long {
+            if let Some(&(slot, function)) = LISTED_WORDS.get(word.letters.as_str()) {
+                evidence.marked_words[slot] += 1;
+                if function {
+                    evidence.function_words[slot] += 1;
+                }
+            }
+        }
+        if word.last == 'ä' || word.double {
+            evidence.marked_words[0] += 1;
+        }
+        word.letters.clear();
+        (word.long, word.last, word.double) = (false, '\0', false);
+    };
+    for c in text.chars() {
+        if !c.is_alphanumeric() {
+            finish(&mut word);
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            if matches!(lower, 'ä' | 'ö') {
+                evidence.umlauts += 1;
+            }
+            if lower == word.last && matches!(lower, 'ä' | 'y' | 'ö') {
+                word.double = true;
+            }
+            word.last = lower;
+            if !word.long {
+                word.letters.push(lower);
+                word.long = word.letters.len() > LONGEST_LISTED_WORD;
+            }
+        }
+    }
+    finish(&mut word);
+    evidence
+}
+
+/// The language whose marked words clearly outnumber the others' (at least
 /// [`DECISIVE_WORDS`] of them and [`DECISIVE_RATIO`] times the runner-up), if one does.
-fn decisive_language(counts: [usize; 3]) -> Option<Language> {
-    let (best, &top) = counts.iter().enumerate().max_by_key(|(_, n)| **n)?;
-    let runner_up = counts
+fn decisive_language(marked_words: [usize; 3]) -> Option<Language> {
+    let (best, &top) = marked_words.iter().enumerate().max_by_key(|(_, n)| **n)?;
+    let runner_up = marked_words
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != best)
@@ -532,9 +694,9 @@ fn decisive_language(counts: [usize; 3]) -> Option<Language> {
         .then_some(FUNCTION_WORD_LANGUAGES[best])
 }
 
-/// Function words a text needs for [`decisive_language`] to name its language.
+/// Marked words a text needs for [`decisive_language`] to name its language.
 const DECISIVE_WORDS: usize = 4;
-/// How many times the runner-up's function words the winner needs.
+/// How many times the runner-up's marked words the winner needs.
 const DECISIVE_RATIO: usize = 4;
 
 /// The language with the most function words (Finnish counting a quarter of its ä and ö
@@ -560,20 +722,21 @@ fn stopword_language(counts: [usize; 3], umlauts: usize) -> Option<Language> {
 /// kilobytes.
 const LANGUAGE_SAMPLE_BYTES: usize = 1024;
 
-/// Language of a piece of text (its first [`LANGUAGE_SAMPLE_BYTES`]). Where function
+/// Language of a piece of text (its first [`LANGUAGE_SAMPLE_BYTES`]). Where its marked
 /// words decide it clearly ([`decisive_language`]) they do; otherwise whatlang
 /// (restricted to fi, sv, en) when it is reliable, else the function-word majority.
 ///
-/// The clear cases are most sections of a notice, and whatlang (a trigram table,
-/// sorted and compared with three profiles) costs several times the word count; a test
-/// checks that the two agree wherever the function words decide.
+/// The clear cases are most sections of a notice (about four pieces of text in five),
+/// and whatlang (a trigram table, sorted and compared with three profiles) costs
+/// several times the word count. A test checks that the two agree wherever the words
+/// decide, on every piece of the samples; ARCHITECTURE.md gives the wider check.
 pub fn detect_language(text: &str) -> Option<Language> {
     let text = &text[..values::floor_char_boundary(text, LANGUAGE_SAMPLE_BYTES)];
-    let (counts, umlauts) = function_word_counts(text);
-    if let Some(language) = decisive_language(counts) {
+    let evidence = word_evidence(text);
+    if let Some(language) = decisive_language(evidence.marked_words) {
         return Some(language);
     }
-    whatlang_language(text).or_else(|| stopword_language(counts, umlauts))
+    whatlang_language(text).or_else(|| stopword_language(evidence.function_words, evidence.umlauts))
 }
 
 /// whatlang's language of a text of at least 40 letters, restricted to fi, sv and en,
@@ -1055,11 +1218,11 @@ mod tests {
     }
 
     /// Every 1 KiB window (in steps of 128 bytes) of every bundled sample, and each of
-    /// its lines of 40 letters or more: where the function words decide the language,
+    /// its lines of 40 letters or more: where the marked words decide the language,
     /// whatlang (when reliable) names the same one. The windows straddle section and
     /// language boundaries of the bilingual samples on purpose.
     #[test]
-    fn decisive_function_words_agree_with_whatlang() {
+    fn decisive_marked_words_agree_with_whatlang() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
         let (mut decided, mut checked) = (0, 0);
         let mut languages = std::collections::BTreeSet::new();
@@ -1087,7 +1250,7 @@ mod tests {
                     start += 128;
                 }
                 for piece in pieces {
-                    let (counts, _) = function_word_counts(piece);
+                    let counts = word_evidence(piece).marked_words;
                     let Some(fast) = decisive_language(counts) else {
                         continue;
                     };
@@ -1108,11 +1271,28 @@ mod tests {
     }
 
     #[test]
-    fn function_words_are_counted_case_insensitively_without_long_words() {
-        let (counts, umlauts) =
-            function_word_counts("Och ÄR tietoja; The HENKILÖTIEDOT henkilötiedotkin ja");
-        assert_eq!(counts, [3, 2, 1]);
-        assert_eq!(umlauts, 3);
+    fn listed_words_belong_to_one_language_each_and_fit_the_length_limit() {
+        let mut seen = std::collections::HashMap::new();
+        for slot in 0..3 {
+            for word in FUNCTION_WORDS[slot].iter().chain(MARKER_WORDS[slot]) {
+                assert!(word.len() <= LONGEST_LISTED_WORD, "{word}");
+                assert_eq!(word.to_lowercase(), *word);
+                if let Some(other) = seen.insert(*word, slot) {
+                    assert_eq!(other, slot, "{word} is listed for two languages");
+                }
+            }
+        }
+        assert_eq!(seen.len(), LISTED_WORDS.len());
+    }
+
+    #[test]
+    fn words_are_counted_case_insensitively_without_long_words() {
+        let evidence =
+            word_evidence("Och ÄR tietoja; The HENKILÖTIEDOT henkilötiedotkin ja myös Hyypiä");
+        assert_eq!(evidence.function_words, [3, 2, 1]);
+        // and myös, and Hyypiä (yy and a final ä: one mark)
+        assert_eq!(evidence.marked_words, [5, 2, 1]);
+        assert_eq!(evidence.umlauts, 5);
         assert_eq!(decisive_language([8, 2, 0]), Some(Language::Fi));
         assert_eq!(decisive_language([8, 3, 0]), None);
         assert_eq!(decisive_language([0, 3, 0]), None);
