@@ -84,6 +84,31 @@ static NUMBER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static LIST_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[-*+•●▪◦–·]|\d{1,2}\))\s+").expect("list regex"));
 
+/// Whether `text` may start with a [`LIST_MARKER`]: a cheap test of its first
+/// character that every match passes (`\d` is any decimal digit, so any numeric one
+/// passes), to spare most lines the regex.
+fn may_be_list_marker(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_numeric() || "-*+•●▪◦–·".contains(c))
+}
+
+/// Whether `text` may start with a [`NUMBER_PREFIX`]: a number, or a capital letter or
+/// roman numeral followed by `.` or `)`. Every match passes this test.
+fn may_be_number_prefix(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if c.is_numeric() => true,
+        Some(c) if c.is_ascii_uppercase() || "ÅÄÖ".contains(c) => {
+            let after = chars.as_str();
+            after.starts_with(['.', ')'])
+                || (matches!(c, 'I' | 'V' | 'X')
+                    && after.trim_start_matches(['I', 'V', 'X']).starts_with('.'))
+        }
+        _ => false,
+    }
+}
+
 /// What the layout says about one line.
 #[derive(Debug, Clone, Default)]
 struct LineInfo {
@@ -124,12 +149,16 @@ fn line_info(norm: &NormText, i: usize) -> LineInfo {
     let mut info = LineInfo {
         cue_level: line.cue.heading_level,
         emphasis: line.cue.emphasis,
-        list_item: line.cue.list_item || LIST_MARKER.is_match(text),
+        list_item: line.cue.list_item || (may_be_list_marker(text) && LIST_MARKER.is_match(text)),
         ..Default::default()
     };
     let mut rest = text;
     let mut offset = 0;
-    if let Some(c) = MD_HEADING.captures(text) {
+    if let Some(c) = text
+        .starts_with('#')
+        .then(|| MD_HEADING.captures(text))
+        .flatten()
+    {
         info.md_level = Some(c[1].len() as u8);
         let m = c.get(2).expect("group 2");
         rest = m.as_str();
@@ -141,7 +170,10 @@ fn line_info(norm: &NormText, i: usize) -> LineInfo {
         rest = inner;
         info.emphasis = true;
     }
-    if let Some(c) = NUMBER_PREFIX.captures(rest) {
+    if let Some(c) = may_be_number_prefix(rest)
+        .then(|| NUMBER_PREFIX.captures(rest))
+        .flatten()
+    {
         let label = c.get(4).expect("group 4");
         if let Some(n) = c.get(1) {
             info.number_depth = n.as_str().split('.').count() as u8;
@@ -167,8 +199,14 @@ fn line_info(norm: &NormText, i: usize) -> LineInfo {
     info.label_offset = offset;
     info.words = label.split_whitespace().count();
     info.sentence_end = label.ends_with('.') && !label.ends_with("..");
-    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
-    info.all_caps = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+    let mut letters = label.chars().filter(|c| c.is_alphabetic());
+    info.all_caps = letters
+        .by_ref()
+        .take(4)
+        .filter(|c| c.is_uppercase())
+        .count()
+        == 4
+        && letters.all(|c| c.is_uppercase());
     let prev_blank = i == 0 || norm.lines[i - 1].is_blank();
     let next_blank = i + 1 >= norm.lines.len() || norm.lines[i + 1].is_blank();
     info.standalone = prev_blank && next_blank;
@@ -995,6 +1033,58 @@ mod tests {
             warnings: vec![],
         };
         normalise(&ingested, &mut vec![])
+    }
+
+    /// Line starts that the anchored line patterns care about, mixed with other text.
+    fn line_start() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            proptest::string::string_regex(r"[-*+•●▪◦–·.)#IVXÅÄÖaAi1٣ \t]{0,6}[a-zä ]{0,3}")
+                .unwrap(),
+            proptest::string::string_regex(r"\PC{0,6}").unwrap(),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The cheap first-character tests never turn away a line the pattern matches.
+        #[test]
+        fn line_pattern_guards_pass_every_match(text in line_start()) {
+            if LIST_MARKER.is_match(&text) {
+                proptest::prop_assert!(may_be_list_marker(&text));
+            }
+            if NUMBER_PREFIX.is_match(&text) {
+                proptest::prop_assert!(may_be_number_prefix(&text));
+            }
+            if MD_HEADING.is_match(&text) {
+                proptest::prop_assert!(text.starts_with('#'));
+            }
+        }
+    }
+
+    #[test]
+    fn line_pattern_guards_on_sample_forms() {
+        let numbered = [
+            "1. Rekisterinpitäjä",
+            "12) x",
+            "A. Nimi",
+            "Ä) y",
+            "IV. Tietosisältö",
+            "٣ x",
+        ];
+        for line in numbered {
+            assert!(
+                NUMBER_PREFIX.is_match(line) && may_be_number_prefix(line),
+                "{line}"
+            );
+        }
+        for line in ["• kohta", "– viiva", "3) kolmas", "٣) x"] {
+            assert!(
+                LIST_MARKER.is_match(line) && may_be_list_marker(line),
+                "{line}"
+            );
+        }
+        assert!(!may_be_number_prefix("Rekisterin nimi"));
+        assert!(!may_be_number_prefix("Ihmiset"));
+        assert!(!may_be_list_marker("Rekisterin nimi"));
     }
 
     fn summary(text: &str) -> Vec<(String, u8, Vec<FieldKey>)> {
