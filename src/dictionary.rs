@@ -49,6 +49,8 @@ pub struct Entry {
     stems: Vec<String>,
     /// Index of each stem in the language's [`Vocab`].
     stem_ids: Vec<u32>,
+    /// [`weight`] of each stem.
+    stem_weights: Vec<f64>,
     /// Characters in `key`, and its character mask (see [`char_mask`]).
     key_chars: usize,
     key_mask: u64,
@@ -127,6 +129,9 @@ struct Vocab {
 /// Heading stem -> its similar vocabulary stems (index, similarity).
 type SimilarMemo = rustc_hash::FxHashMap<String, Rc<[(u32, f64)]>>;
 
+/// Heading word -> its [`KeyStem`] (`None` for a stop word).
+type KeyStemMemo = rustc_hash::FxHashMap<String, Option<KeyStem>>;
+
 /// Most heading stems whose similar vocabulary stems a thread remembers, per language,
 /// before it starts over.
 const SIMILAR_MEMO_CAP: usize = 20_000;
@@ -136,6 +141,10 @@ thread_local! {
     /// ([`Vocab::similar_to`] is a pure function of the stem, and the words of a
     /// language repeat from line to line and notice to notice).
     static SIMILAR_MEMO: std::cell::RefCell<[SimilarMemo; 3]> =
+        std::cell::RefCell::new(Default::default());
+    /// The [`KeyStem`] of heading words seen before, per language: one look-up per word
+    /// where the stem and its similar stems would take two and a copy of the stem.
+    static KEY_STEM_MEMO: std::cell::RefCell<[KeyStemMemo; 3]> =
         std::cell::RefCell::new(Default::default());
 }
 
@@ -157,6 +166,31 @@ impl Vocab {
             memo.insert(stem.to_string(), Rc::clone(&similar));
         });
         similar
+    }
+
+    /// The [`KeyStem`] of one word of a heading's key in `language` (`slot` is its
+    /// [`lang_slot`]), as [`stems_of`] and [`Self::similar_to`] give it; `None` for a
+    /// stop word. Remembered per thread.
+    fn key_stem(&self, slot: usize, word: &str, language: Language) -> Option<KeyStem> {
+        let remembered = KEY_STEM_MEMO.with(|memo| memo.borrow()[slot].get(word).cloned());
+        if let Some(key_stem) = remembered {
+            return key_stem;
+        }
+        let key_stem = (!STOPWORDS.contains(&word)).then(|| {
+            let stem = stem(word, language);
+            KeyStem {
+                weight: weight(&stem),
+                similar: self.similar_to(slot, &stem),
+            }
+        });
+        KEY_STEM_MEMO.with(|memo| {
+            let memo = &mut memo.borrow_mut()[slot];
+            if memo.len() >= SIMILAR_MEMO_CAP {
+                memo.clear();
+            }
+            memo.insert(word.to_string(), key_stem.clone());
+        });
+        key_stem
     }
 
     /// [`Self::similar_to`] without the memo: every vocabulary stem the prefilter
@@ -414,6 +448,7 @@ fn char_mask_bit(c: char) -> u64 {
 /// One stem of the heading, with its similarities to the vocabulary stems that can be
 /// similar to it. [`stem_similarity`] is symmetric (a test checks it), so one value
 /// serves both ways round, as [`soft_dice`] uses them.
+#[derive(Clone)]
 struct KeyStem {
     weight: f64,
     /// (vocabulary index, similarity).
@@ -445,8 +480,7 @@ fn soft_dice_prefiltered(key: &[KeyStem], entry: &Entry) -> f64 {
     }
     let mut mb = 0.0;
     let mut tb = 0.0;
-    for (stem, &id) in entry.stems.iter().zip(&entry.stem_ids) {
-        let w = weight(stem);
+    for (&w, &id) in entry.stem_weights.iter().zip(&entry.stem_ids) {
         tb += w;
         let best = key.iter().map(|s| s.similarity(id)).fold(0.0f64, f64::max);
         mb += w * best;
@@ -682,6 +716,7 @@ impl Dictionary {
                 fields: parse_fields(fields),
                 language,
                 heading: heading.to_string(),
+                stem_weights: stems_of(&key, language).iter().map(|s| weight(s)).collect(),
                 stems: stems_of(&key, language),
                 stem_ids: Vec::new(),
                 key_chars: key.chars().count(),
@@ -785,17 +820,16 @@ impl Dictionary {
             if vocab.stems.is_empty() {
                 continue;
             }
-            for stem in stems_of(key, language) {
-                let similar = vocab.similar_to(slot, &stem);
-                for &(id, _) in similar.iter() {
+            for word in key.split_whitespace() {
+                let Some(key_stem) = vocab.key_stem(slot, word, language) else {
+                    continue;
+                };
+                for &(id, _) in key_stem.similar.iter() {
                     for &e in &vocab.stems[id as usize].entries {
                         candidate[e as usize] = true;
                     }
                 }
-                key_stems[slot].push(KeyStem {
-                    weight: weight(&stem),
-                    similar,
-                });
+                key_stems[slot].push(key_stem);
             }
         }
         let (lk, key_mask) = (key.chars().count(), char_mask(key));
