@@ -12,7 +12,7 @@ use crate::prefilter::Pattern;
 
 use crate::map::{find_dates, Mapped};
 use crate::model::{Conflict, FieldKey, Gap, LegalBasis, NoticeKind, Right, Severity, Span};
-use crate::normalise::NormText;
+use crate::normalise::{lowercase, NormText};
 use crate::values;
 
 fn re(p: &str) -> Regex {
@@ -518,7 +518,7 @@ fn retention_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Confl
         let subject: Vec<String> = s[..subject_end]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().count() > 3)
-            .map(|w| w.to_lowercase().chars().take(6).collect())
+            .map(|w| lowercase(w).chars().take(6).collect())
             .collect();
         // One sentence giving both a finite and a permanent period.
         if periods.iter().any(|p| p.permanent) && periods.iter().any(|p| !p.permanent) {

@@ -27,6 +27,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{FieldKey, Language, MatchKind};
+use crate::normalise::lowercase;
 
 const HEADINGS_TSV: &str = include_str!("data/headings.tsv");
 const KEYWORDS_TSV: &str = include_str!("data/heading_keywords.tsv");
@@ -603,9 +604,9 @@ pub fn match_key(heading: &str) -> String {
     let lower = if unicode_normalization::is_nfkc_quick(heading.chars())
         == unicode_normalization::IsNormalized::Yes
     {
-        heading.to_lowercase()
+        lowercase(heading)
     } else {
-        heading.nfkc().collect::<String>().to_lowercase()
+        lowercase(&heading.nfkc().collect::<String>())
     };
     let mut s = lower
         .trim_start_matches(['#', '*', '_', '>', ' ', '~', '`', '|'])

@@ -19,7 +19,7 @@ use crate::model::{
     Dates, FieldKey, FieldValue, Language, MatchKind, NoticeKind, Provenance, Section, Span,
     StructuredValues, Warning,
 };
-use crate::normalise::NormText;
+use crate::normalise::{lowercase, NormText};
 use crate::segment::{SectionDraft, Segmented};
 use crate::values;
 
@@ -797,7 +797,7 @@ const ORGANISATION_SUFFIXES: &[&str] = &[
 ];
 
 fn is_organisation_line(line: &str) -> bool {
-    let lower = line.to_lowercase();
+    let lower = lowercase(line);
     let words: Vec<&str> = lower.split_whitespace().collect();
     words.len() <= 5
         && words
@@ -834,7 +834,7 @@ fn is_form_label(text: &str) -> bool {
         "name",
         "address",
     ];
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     lower
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .find(|w| !w.is_empty())
@@ -943,7 +943,7 @@ fn title_from_preamble(norm: &NormText, seg: &Segmented) -> Option<String> {
         if words <= 2 && (DRAFTED_WORDS.is_match(&text) || UPDATED_WORDS.is_match(&text)) {
             continue;
         }
-        let lower = text.to_lowercase();
+        let lower = lowercase(&text);
         if DOC_TYPE_LINES.contains(&lower.as_str()) {
             doc_type.get_or_insert(text);
             continue;
@@ -975,7 +975,7 @@ fn decide_kind(norm: &NormText, seg: &Segmented, dates: &Dates) -> NoticeKind {
     let gdpr_all = GDPR_MARKERS.find_iter(notice).count();
     let gdpr_head = GDPR_MARKERS.is_match(preamble);
     let pda_head = PDA_MARKERS.is_match(preamble);
-    let named_gdpr = preamble.to_lowercase().contains("tietosuojaseloste");
+    let named_gdpr = lowercase(preamble).contains("tietosuojaseloste");
     let latest = dates.updated.as_deref().or(dates.drafted.as_deref());
     let before_gdpr = latest.is_some_and(|d| d < "2018-05-25");
     let after_gdpr = latest.is_some_and(|d| d >= "2018-05-25");

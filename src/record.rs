@@ -14,6 +14,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FieldKey, NoticeResult, Severity};
+use crate::normalise::lowercase;
 
 /// File name of the run record in `OUT`.
 pub const RUN_JSON: &str = "run.json";
@@ -342,7 +343,7 @@ pub struct PartialHeader {
 /// Lower-case letters and digits, words separated by one space: the comparison key of
 /// a controller or register name.
 pub fn name_key(s: &str) -> String {
-    s.to_lowercase()
+    lowercase(s)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()

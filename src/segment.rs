@@ -24,7 +24,7 @@ use crate::prefilter::Pattern;
 
 use crate::dictionary::{dictionary, HeadingMatch};
 use crate::model::{FieldKey, MatchKind, Span};
-use crate::normalise::NormText;
+use crate::normalise::{lowercase, NormText};
 
 /// A section found in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -253,7 +253,7 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     if prev_blank && !looks_like_sentence(&info) && !info.list_item && i + 1 < norm.lines.len() {
         if let Some(next) = infos[i + 1].as_ref() {
             let next_blank_after = i + 2 >= norm.lines.len() || norm.lines[i + 2].is_blank();
-            let last_word = info.label.rsplit(' ').next().unwrap_or("").to_lowercase();
+            let last_word = lowercase(info.label.rsplit(' ').next().unwrap_or(""));
             let continues = CONNECTORS.contains(&last_word.as_str())
                 || next.label.chars().next().is_some_and(char::is_lowercase)
                 || next.label.starts_with("ETA")

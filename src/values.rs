@@ -17,6 +17,7 @@ use crate::model::{
     Citation, DataCategory, DataItem, FieldKey, LegalBasis, RetentionPeriod, Right, SourceKind,
     StructuredValues,
 };
+use crate::normalise::lowercase;
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("bad regex {pattern}: {e}"))
@@ -52,7 +53,7 @@ pub fn emails(text: &str) -> Vec<String> {
             if local.is_empty() || !domain.contains('.') {
                 continue;
             }
-            push_unique(&mut out, format!("{local}@{}", domain.to_lowercase()));
+            push_unique(&mut out, format!("{local}@{}", lowercase(domain)));
         }
     }
     out
@@ -308,13 +309,13 @@ pub fn name_and_title(text: &str) -> (Option<String>, Option<String>) {
                 || line.ends_with('.');
             // A subheading kept in the field text (`Contacts on matters concerning the
             // register`, `Rekisteriasioiden yhteyshenkilö`) names no one.
-            let lower = line.to_lowercase();
+            let lower = lowercase(line);
             let is_heading = SUBHEADING_WORDS.iter().any(|w| lower.contains(w));
             if is_detail || is_heading {
                 continue;
             }
             let is_role = |part: &str| {
-                let lower = part.to_lowercase();
+                let lower = lowercase(part);
                 ROLE_WORDS.iter().any(|w| lower.contains(w))
                     && !lower.contains("kaupunki")
                     && !lower.contains("kunta")
@@ -521,7 +522,7 @@ static LAW_NUMBER: LazyLock<Pattern> = LazyLock::new(|| {
 pub fn citations(text: &str) -> Vec<Citation> {
     let mut out: Vec<Citation> = Vec::new();
     for line in text.lines() {
-        let lower = line.to_lowercase();
+        let lower = lowercase(line);
         let mut found_number = false;
         // Every form of a law number has a `/`: most lines skip the regex.
         let numbers = if line.contains('/') {
@@ -825,7 +826,7 @@ const CATEGORY_FIRST: &[(DataCategory, &[&str])] = &[
 /// (`yhteystiedot (puhelinnumero, sähköpostiosoite)`) is categorised by its head.
 pub fn categorise(item: &str) -> DataCategory {
     let head = item.split('(').next().unwrap_or(item).trim();
-    let lower = if head.is_empty() { item } else { head }.to_lowercase();
+    let lower = lowercase(if head.is_empty() { item } else { head });
     for (category, words) in CATEGORY_FIRST {
         // General contact details only as the item's head word (`yhteystiedot (...)`,
         // `yrityksen yhteistiedot`), not `Työnantaja ja sen yhteystiedot`.
@@ -1027,7 +1028,7 @@ const KNOWN_ORGANISATIONS: &[(&str, &[&str])] = &[
 
 /// Known organisations named in a text.
 pub fn named_organisations(text: &str) -> Vec<String> {
-    let lower = format!(" {} ", text.to_lowercase());
+    let lower = format!(" {} ", lowercase(text));
     let mut out = Vec::new();
     for (name, stems) in KNOWN_ORGANISATIONS {
         if stems.iter().any(|s| {
@@ -1133,7 +1134,7 @@ const SOURCE_WORDS: &[(SourceKind, &[&str])] = &[
 
 /// Kinds of data sources named in a sources text.
 pub fn source_kinds(text: &str) -> Vec<SourceKind> {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let mut out: Vec<SourceKind> = SOURCE_WORDS
         .iter()
         .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
@@ -1377,7 +1378,7 @@ pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
             NO_TRANSFER.is_match(s)
                 && (TRANSFER_WORDS.is_match(s)
                     || s.split_whitespace().count() <= 3
-                    || s.to_lowercase().contains("siirr"))
+                    || lowercase(s).contains("siirr"))
         })
         .map(|(a, b)| Statement {
             range: (a, b),
@@ -1396,7 +1397,7 @@ pub fn transfer_statements(text: &str) -> Vec<Statement> {
             // a transfer verb)`, cheapest first: most sentences name no transfer at all, and
             // the Unicode word boundaries of NO_TRANSFER and THIRD_COUNTRY keep the
             // regex engine off its fast path.
-            let lower = s.to_lowercase();
+            let lower = lowercase(s);
             (may_match_literals(s, &lower, THIRD_COUNTRY_LITERALS) && THIRD_COUNTRY.is_match(s)
                 || TRANSFER_WORDS.is_match(s) && TRANSFER_VERBS.iter().any(|v| lower.contains(v)))
                 && !NO_TRANSFER.is_match(s)
@@ -1790,7 +1791,7 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
 
 /// Rights stated in a text.
 pub fn rights(text: &str) -> Vec<Right> {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     RIGHT_WORDS
         .iter()
         .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
@@ -1860,7 +1861,7 @@ mod tests {
             !NO_TRANSFER.is_match(s)
                 && (THIRD_COUNTRY.is_match(s)
                     || TRANSFER_WORDS.is_match(s)
-                        && TRANSFER_VERBS.iter().any(|v| s.to_lowercase().contains(v)))
+                        && TRANSFER_VERBS.iter().any(|v| lowercase(s).contains(v)))
         };
         let mut texts = vec![
             "Tietoja siirretään Yhdysvaltoihin vakiosopimuslausekkeiden nojalla.".to_string(),

@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use crate::normalise::lowercase;
+
 /// Words of a document, to decide whether a broken word is one word.
 pub struct Lexicon {
     words: HashSet<String>,
@@ -20,7 +22,7 @@ impl Lexicon {
             for w in l.split_whitespace() {
                 let w = clean(w);
                 if !w.is_empty() && !w.ends_with('-') {
-                    words.insert(w.to_lowercase());
+                    words.insert(lowercase(w));
                 }
             }
         }
@@ -64,8 +66,8 @@ pub fn decide(left: &str, right: &str, lex: &Lexicon) -> Join {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '-')
         .collect();
-    let merged = clean(&format!("{stem}{rclean}")).to_lowercase();
-    let hyphenated = clean(&format!("{stem}-{rclean}")).to_lowercase();
+    let merged = lowercase(clean(&format!("{stem}{rclean}")));
+    let hyphenated = lowercase(clean(&format!("{stem}-{rclean}")));
     let merged_seen = lex.words.contains(&merged);
     if lex.words.contains(&hyphenated) && !merged_seen {
         return Join::KeepHyphen;
