@@ -262,6 +262,63 @@ fn without_word_boundaries(hir: &Hir) -> Hir {
     }
 }
 
+/// Groups of literal strings, all searched for in one pass (Aho-Corasick) where a
+/// `contains` per string would scan the text once for each: [`Self::any`] and
+/// [`Self::groups_in`] answer as those `contains` calls would.
+#[derive(Debug)]
+pub struct Literals {
+    automaton: aho_corasick::AhoCorasick,
+    /// The group of each string, by the automaton's pattern index.
+    group_of: Vec<usize>,
+    groups: usize,
+}
+
+impl Literals {
+    /// The automaton of every string of every group (no string may be empty).
+    pub fn new(groups: &[&[&str]]) -> Self {
+        let mut group_of = Vec::new();
+        let mut strings = Vec::new();
+        for (group, list) in groups.iter().enumerate() {
+            for s in list.iter() {
+                assert!(!s.is_empty(), "empty literal in group {group}");
+                strings.push(*s);
+                group_of.push(group);
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&strings)
+            .expect("literal automaton");
+        Literals {
+            automaton,
+            group_of,
+            groups: groups.len(),
+        }
+    }
+
+    /// Whether `text` contains any of the strings.
+    pub fn any(&self, text: &str) -> bool {
+        self.automaton.is_match(text)
+    }
+
+    /// For each group, whether `text` contains one of its strings.
+    pub fn groups_in(&self, text: &str) -> Vec<bool> {
+        let mut present = vec![false; self.groups];
+        let mut left = self.groups;
+        for m in self.automaton.find_overlapping_iter(text) {
+            let group = self.group_of[m.pattern().as_usize()];
+            if !present[group] {
+                present[group] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        present
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +425,34 @@ mod tests {
                 prop_assert_eq!(a, b);
                 prop_assert_eq!(p.captures(&text).map(groups), full.captures(&text).map(groups));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// `Literals` answers as one `contains` per string, on text made of pieces of
+        /// the strings (overlapping and nested ones included).
+        #[test]
+        fn literals_are_contains_per_string(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("oikeus"),
+                    proptest::strategy::Just("oikeu"),
+                    proptest::strategy::Just("tarkastus"),
+                    proptest::strategy::Just("usoik"),
+                    proptest::strategy::Just("rätt"),
+                    proptest::strategy::Just(" "),
+                    proptest::strategy::Just("x"),
+                ],
+                0..12,
+            )
+        ) {
+            let groups: [&[&str]; 3] = [&["oikeus", "tarkastus"], &["usoik", "rätt till"], &["oikeu", "s t"]];
+            let literals = Literals::new(&groups);
+            let text = pieces.concat();
+            let expected: Vec<bool> =
+                groups.iter().map(|g| g.iter().any(|s| text.contains(s))).collect();
+            proptest::prop_assert_eq!(literals.groups_in(&text), expected.clone());
+            proptest::prop_assert_eq!(literals.any(&text), expected.iter().any(|&b| b));
         }
     }
 }

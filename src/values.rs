@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::prefilter::Pattern;
+use crate::prefilter::{Literals, Pattern};
 
 use crate::dpv;
 use crate::laws;
@@ -1134,11 +1134,14 @@ const SOURCE_WORDS: &[(SourceKind, &[&str])] = &[
 
 /// Kinds of data sources named in a sources text.
 pub fn source_kinds(text: &str) -> Vec<SourceKind> {
-    let lower = lowercase(text);
+    static WORDS: LazyLock<Literals> =
+        LazyLock::new(|| Literals::new(&SOURCE_WORDS.iter().map(|(_, w)| *w).collect::<Vec<_>>()));
+    let present = WORDS.groups_in(&lowercase(text));
     let mut out: Vec<SourceKind> = SOURCE_WORDS
         .iter()
-        .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
-        .map(|(k, _)| *k)
+        .zip(present)
+        .filter(|(_, present)| *present)
+        .map(|((k, _), _)| *k)
         .collect();
     out.sort();
     out
@@ -1365,9 +1368,16 @@ const THIRD_COUNTRY_LITERALS: &[&str] = &[
 /// `text.to_lowercase()`. Simple case folding, which `(?i)` uses, agrees with
 /// `to_lowercase` on every letter of the literals except for the long s `ſ` (folds to
 /// `s`, is its own lower case): text holding one is left to the regex.
-fn may_match_literals(text: &str, lower: &str, literals: &[&str]) -> bool {
-    text.contains('\u{17F}') || literals.iter().any(|l| lower.contains(l))
+fn may_match_literals(text: &str, lower: &str, literals: &Literals) -> bool {
+    text.contains('\u{17F}') || literals.any(lower)
 }
+
+/// [`THIRD_COUNTRY_LITERALS`] in one automaton.
+static THIRD_COUNTRY_LITERAL_SET: LazyLock<Literals> =
+    LazyLock::new(|| Literals::new(&[THIRD_COUNTRY_LITERALS]));
+
+/// [`TRANSFER_VERBS`] in one automaton.
+static TRANSFER_VERB_SET: LazyLock<Literals> = LazyLock::new(|| Literals::new(&[TRANSFER_VERBS]));
 
 /// Sentences that say nothing leaves the EU/EEA.
 pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
@@ -1398,8 +1408,8 @@ pub fn transfer_statements(text: &str) -> Vec<Statement> {
             // the Unicode word boundaries of NO_TRANSFER and THIRD_COUNTRY keep the
             // regex engine off its fast path.
             let lower = lowercase(s);
-            (may_match_literals(s, &lower, THIRD_COUNTRY_LITERALS) && THIRD_COUNTRY.is_match(s)
-                || TRANSFER_WORDS.is_match(s) && TRANSFER_VERBS.iter().any(|v| lower.contains(v)))
+            (may_match_literals(s, &lower, &THIRD_COUNTRY_LITERAL_SET) && THIRD_COUNTRY.is_match(s)
+                || TRANSFER_WORDS.is_match(s) && TRANSFER_VERB_SET.any(&lower))
                 && !NO_TRANSFER.is_match(s)
         })
         .map(|(a, b)| Statement {
@@ -1791,11 +1801,14 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
 
 /// Rights stated in a text.
 pub fn rights(text: &str) -> Vec<Right> {
-    let lower = lowercase(text);
+    static WORDS: LazyLock<Literals> =
+        LazyLock::new(|| Literals::new(&RIGHT_WORDS.iter().map(|(_, w)| *w).collect::<Vec<_>>()));
+    let present = WORDS.groups_in(&lowercase(text));
     RIGHT_WORDS
         .iter()
-        .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
-        .map(|(r, _)| *r)
+        .zip(present)
+        .filter(|(_, present)| *present)
+        .map(|((r, _), _)| *r)
         .collect()
 }
 
@@ -1860,8 +1873,7 @@ mod tests {
         let plain = |s: &str| {
             !NO_TRANSFER.is_match(s)
                 && (THIRD_COUNTRY.is_match(s)
-                    || TRANSFER_WORDS.is_match(s)
-                        && TRANSFER_VERBS.iter().any(|v| lowercase(s).contains(v)))
+                    || TRANSFER_WORDS.is_match(s) && TRANSFER_VERB_SET.any(&lowercase(s)))
         };
         let mut texts = vec![
             "Tietoja siirretään Yhdysvaltoihin vakiosopimuslausekkeiden nojalla.".to_string(),
