@@ -268,7 +268,8 @@ fn without_word_boundaries(hir: &Hir) -> Hir {
 #[derive(Debug)]
 pub struct Literals {
     automaton: aho_corasick::AhoCorasick,
-    /// The group of each string, by the automaton's pattern index.
+    /// The strings and the group of each, by the automaton's pattern index.
+    strings: Vec<Box<str>>,
     group_of: Vec<usize>,
     groups: usize,
 }
@@ -281,16 +282,17 @@ impl Literals {
         for (group, list) in groups.iter().enumerate() {
             for s in list.iter() {
                 assert!(!s.is_empty(), "empty literal in group {group}");
-                strings.push(*s);
+                strings.push(Box::<str>::from(*s));
                 group_of.push(group);
             }
         }
         let automaton = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
-            .build(&strings)
+            .build(strings.iter().map(|s| s.as_bytes()))
             .expect("literal automaton");
         Literals {
             automaton,
+            strings,
             group_of,
             groups: groups.len(),
         }
@@ -303,11 +305,19 @@ impl Literals {
 
     /// For each group, whether `text` contains one of its strings.
     pub fn groups_in(&self, text: &str) -> Vec<bool> {
+        self.groups_in_where(text, |_, _| true)
+    }
+
+    /// For each group, whether `text` holds one of its strings at a byte offset that
+    /// `accept(string, offset)` accepts. Every occurrence is offered, overlapping ones
+    /// included, until each group has one.
+    pub fn groups_in_where(&self, text: &str, accept: impl Fn(&str, usize) -> bool) -> Vec<bool> {
         let mut present = vec![false; self.groups];
         let mut left = self.groups;
         for m in self.automaton.find_overlapping_iter(text) {
-            let group = self.group_of[m.pattern().as_usize()];
-            if !present[group] {
+            let pattern = m.pattern().as_usize();
+            let group = self.group_of[pattern];
+            if !present[group] && accept(&self.strings[pattern], m.start()) {
                 present[group] = true;
                 left -= 1;
                 if left == 0 {
