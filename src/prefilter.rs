@@ -62,6 +62,16 @@ impl Pattern {
         self.superset.is_match(haystack)
     }
 
+    /// Whether some part of `text` (a sentence of it, a line) may hold a match of the
+    /// pattern: `false` only when no substring of `text` can. That is so when the
+    /// superset, which then has no assertion left (the patterns with `separators`),
+    /// finds nothing in the whole text: a match inside a part is a match of the
+    /// superset at the same place in the whole. One search can spare a caller the
+    /// searches of every part.
+    pub fn may_match_within(&self, text: &str) -> bool {
+        self.separators.is_none() || self.may_match(text)
+    }
+
     /// The pieces of a long `haystack` where the pattern may match, as byte ranges in
     /// order; `None`: search the haystack whole.
     fn pieces<'a>(
@@ -422,6 +432,13 @@ mod tests {
                 let p = Pattern::new(pattern);
                 let full = p.regex();
                 prop_assert!(!full.is_match(&text) || p.may_match(&text));
+                if !p.may_match_within(&text) {
+                    for (i, _) in text.char_indices() {
+                        for (j, _) in text[i..].char_indices().skip(1).step_by(7) {
+                            prop_assert!(!full.is_match(&text[i..i + j]));
+                        }
+                    }
+                }
                 prop_assert_eq!(p.is_match(&text), full.is_match(&text));
                 prop_assert_eq!(p.find(&text).map(|m| m.range()), full.find(&text).map(|m| m.range()));
                 let a: Vec<_> = p.find_iter(&text).map(|m| m.range()).collect();

@@ -1281,6 +1281,9 @@ pub fn non_disclosure_statements(text: &str) -> Vec<Statement> {
 /// Sentences saying that data is disclosed to someone, with whether only with consent
 /// (or anonymised), which is not a regular disclosure.
 pub fn disclosure_statements(text: &str) -> Vec<(Statement, bool)> {
+    if !DISCLOSURE.may_match_within(text) {
+        return Vec::new();
+    }
     sentences(text)
         .into_iter()
         .filter(|&(a, b)| {
@@ -1417,6 +1420,11 @@ pub fn no_transfer_statements(text: &str) -> Vec<Statement> {
 
 /// Sentences that name a third country, a transfer mechanism or a transfer out of the EU/EEA.
 pub fn transfer_statements(text: &str) -> Vec<Statement> {
+    // Neither half of the test below can pass in any sentence (TRANSFER_WORDS has no
+    // assertions either).
+    if !THIRD_COUNTRY.may_match_within(text) && !TRANSFER_WORDS.is_match(text) {
+        return Vec::new();
+    }
     sentences(text)
         .into_iter()
         .filter(|&(a, b)| {
@@ -1909,6 +1917,17 @@ mod tests {
             }
         }
         DataCategory::Other
+    }
+
+    /// The statement searches skip a text at once only where the pattern allows it
+    /// (no assertion but word boundaries): these two do; the two with a `^` branch
+    /// never rule a text out.
+    #[test]
+    fn statement_patterns_can_rule_out_a_whole_text() {
+        let text = "Rekisterin nimi on asiakasrekisteri.";
+        assert!(!DISCLOSURE.may_match_within(text));
+        assert!(!THIRD_COUNTRY.may_match_within(text));
+        assert!(NO_DISCLOSURE.may_match_within(text) && NO_TRANSFER.may_match_within(text));
     }
 
     #[test]
