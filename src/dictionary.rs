@@ -457,8 +457,11 @@ struct KeyStem {
 }
 
 impl KeyStem {
+    /// The similarity to vocabulary stem `id` (`similar` is in vocabulary order).
     fn similarity(&self, id: u32) -> f64 {
-        self.similar.iter().find(|s| s.0 == id).map_or(0.0, |s| s.1)
+        self.similar
+            .binary_search_by_key(&id, |s| s.0)
+            .map_or(0.0, |i| self.similar[i].1)
     }
 }
 
