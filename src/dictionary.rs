@@ -79,6 +79,7 @@ impl KeywordText {
     fn new(strings: Vec<String>) -> Self {
         let automaton = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&strings)
             .expect("keyword automaton");
         KeywordText { strings, automaton }

@@ -325,7 +325,10 @@ pub fn by_name(lower_text: &str) -> Option<&'static Law> {
             .iter()
             .flat_map(|law| law.name_stems.iter().map(move |s| (law, *s)))
             .collect();
-        let automaton = AhoCorasick::new(stems.iter().map(|(_, s)| s)).expect("law name stems");
+        let automaton = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(stems.iter().map(|(_, s)| s))
+            .expect("law name stems");
         (
             automaton,
             stems.iter().map(|(l, s)| (*l, s.len())).collect(),

@@ -298,6 +298,7 @@ impl Literals {
         }
         let automaton = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(strings.iter().map(|s| s.as_bytes()))
             .expect("literal automaton");
         Literals {
