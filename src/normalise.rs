@@ -107,39 +107,25 @@ pub fn clean_line(raw: &str) -> String {
 /// [`clean_chars`] of a line already in NFC, faster: ASCII bytes (most of any notice)
 /// are handled as bytes, the other characters as in `clean_chars`.
 fn clean_nfc(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut last_space = true;
+    let mut out = CleanLine::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(&first) = rest.as_bytes().first() {
         let c = if first.is_ascii() {
             rest = &rest[1..];
             match first {
-                b'\t' => ' ',
-                b if b.is_ascii_control() => continue,
-                b => b as char,
+                b'\t' => Some(' '),
+                b if b.is_ascii_control() => None,
+                b => Some(b as char),
             }
         } else {
             let mut chars = rest.chars();
             let c = chars.next().expect("a character");
             rest = chars.as_str();
-            match clean_char(c) {
-                Some(c) => c,
-                None => continue,
-            }
+            clean_char(c)
         };
-        if c == ' ' {
-            if last_space {
-                continue;
-            }
-            last_space = true;
-        } else {
-            last_space = false;
-        }
         out.push(c);
     }
-    let kept = out.trim_end().len();
-    out.truncate(kept);
-    out
+    out.finish()
 }
 
 /// What [`clean_chars`] makes of one character: a space for the wide and no-break
@@ -158,25 +144,45 @@ fn clean_char(c: char) -> Option<char> {
 /// [`clean_line`] after NFC: spaces unified and collapsed, invisible and control
 /// characters dropped, trailing space trimmed.
 fn clean_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
-    let mut out = String::with_capacity(capacity);
-    let mut last_space = true;
+    let mut out = CleanLine::with_capacity(capacity);
     for c in chars {
-        let Some(c) = clean_char(c) else {
-            continue;
-        };
-        if c == ' ' {
-            if last_space {
-                continue;
-            }
-            last_space = true;
-        } else {
-            last_space = false;
-        }
-        out.push(c);
+        out.push(clean_char(c));
     }
-    let kept = out.trim_end().len();
-    out.truncate(kept);
-    out
+    out.finish()
+}
+
+/// A cleaned line being built: runs of spaces collapse, leading and trailing spaces go.
+struct CleanLine {
+    text: String,
+    /// The text is empty or ends in a space.
+    after_space: bool,
+}
+
+impl CleanLine {
+    fn with_capacity(capacity: usize) -> Self {
+        CleanLine {
+            text: String::with_capacity(capacity),
+            after_space: true,
+        }
+    }
+
+    /// Append a cleaned character (`None`: one that is dropped).
+    fn push(&mut self, c: Option<char>) {
+        match c {
+            None => {}
+            Some(' ') if self.after_space => {}
+            Some(c) => {
+                self.after_space = c == ' ';
+                self.text.push(c);
+            }
+        }
+    }
+
+    fn finish(mut self) -> String {
+        let kept = self.text.trim_end().len();
+        self.text.truncate(kept);
+        self.text
+    }
 }
 
 static PAGE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {

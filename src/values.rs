@@ -825,23 +825,9 @@ const CATEGORY_FIRST: &[(DataCategory, &[&str])] = &[
 /// The category of one item of personal data. An item with a list in parentheses
 /// (`yhteystiedot (puhelinnumero, sähköpostiosoite)`) is categorised by its head.
 pub fn categorise(item: &str) -> DataCategory {
-    let head = item.split('(').next().unwrap_or(item).trim();
-    let lower = lowercase(if head.is_empty() { item } else { head });
-    for (category, words) in CATEGORY_FIRST {
-        // General contact details only as the item's head word (`yhteystiedot (...)`,
-        // `yrityksen yhteistiedot`), not `Työnantaja ja sen yhteystiedot`.
-        let hay = if *category == DataCategory::ContactDetails {
-            lower
-                .split_whitespace()
-                .take(2)
-                .collect::<Vec<_>>()
-                .join(" ")
-        } else {
-            lower.clone()
-        };
-        if words.iter().any(|w| hay.contains(w)) {
-            return *category;
-        }
+    let lower = item_head_lowercase(item);
+    if let Some(category) = first_category(&lower) {
+        return category;
     }
     static WORDS: LazyLock<Literals> = LazyLock::new(|| {
         Literals::new(&CATEGORY_WORDS.iter().map(|(_, w)| *w).collect::<Vec<_>>())
@@ -852,6 +838,35 @@ pub fn categorise(item: &str) -> DataCategory {
         .zip(present)
         .find(|(_, present)| *present)
         .map_or(DataCategory::Other, |((category, _), _)| *category)
+}
+
+/// The lower-cased head of a data item: the text before a parenthesis, if any.
+fn item_head_lowercase(item: &str) -> String {
+    let head = item.split('(').next().unwrap_or(item).trim();
+    lowercase(if head.is_empty() { item } else { head })
+}
+
+/// The category of [`CATEGORY_FIRST`] that a lower-cased item head names, if any:
+/// these are tested before all others.
+fn first_category(lower: &str) -> Option<DataCategory> {
+    for (category, words) in CATEGORY_FIRST {
+        // General contact details only as the item's head word (`yhteystiedot (...)`,
+        // `yrityksen yhteistiedot`), not `Työnantaja ja sen yhteystiedot`.
+        let hay: std::borrow::Cow<str> = if *category == DataCategory::ContactDetails {
+            lower
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into()
+        } else {
+            lower.into()
+        };
+        if words.iter().any(|w| hay.contains(w)) {
+            return Some(*category);
+        }
+    }
+    None
 }
 
 /// Whether the occurrence of `keyword` at byte `at` of `hay` counts as
@@ -1893,23 +1908,11 @@ mod tests {
     use super::*;
 
     /// [`categorise`] as it was written before its keywords went into one automaton:
-    /// a `contains_keyword` per keyword.
+    /// a `contains_keyword` per keyword (the first categories are tested as before).
     fn categorise_by_contains(item: &str) -> DataCategory {
-        let head = item.split('(').next().unwrap_or(item).trim();
-        let lower = lowercase(if head.is_empty() { item } else { head });
-        for (category, words) in CATEGORY_FIRST {
-            let hay = if *category == DataCategory::ContactDetails {
-                lower
-                    .split_whitespace()
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            } else {
-                lower.clone()
-            };
-            if words.iter().any(|w| hay.contains(w)) {
-                return *category;
-            }
+        let lower = item_head_lowercase(item);
+        if let Some(category) = first_category(&lower) {
+            return category;
         }
         for (category, words) in CATEGORY_WORDS {
             if words.iter().any(|w| contains_keyword(&lower, w)) {
