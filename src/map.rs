@@ -549,7 +549,6 @@ const MARKER_WORDS: [&[&str]; 3] = [
         "an",
         "as",
         "at",
-        "in",
         "it",
         "its",
         "by",
