@@ -551,7 +551,6 @@ const MARKER_WORDS: [&[&str]; 3] = [
         "at",
         "it",
         "its",
-        "by",
         "we",
         "you",
         "your",
@@ -594,7 +593,6 @@ const MARKER_WORDS: [&[&str]; 3] = [
         "than",
         "into",
         "about",
-        "under",
     ],
 ];
 
