@@ -1911,6 +1911,20 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
 mod tests {
     use super::*;
 
+    /// The texts of the bundled samples with one of `extensions`, read whole.
+    fn sample_texts(extensions: &[&str]) -> Vec<String> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        let mut texts = Vec::new();
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if ext.is_some_and(|e| extensions.contains(&e)) {
+                texts.push(String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into());
+            }
+        }
+        texts
+    }
+
     /// [`categorise`] as it was written before its keywords went into one automaton:
     /// a `contains_keyword` per keyword (the first categories are tested as before).
     fn categorise_by_contains(item: &str) -> DataCategory {
@@ -1965,22 +1979,12 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-        for dir in std::fs::read_dir(root).unwrap() {
-            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-                let path = file.unwrap().path();
-                if matches!(
-                    path.extension().and_then(|e| e.to_str()),
-                    Some("txt" | "md")
-                ) {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    texts.extend(
-                        sentences(&text)
-                            .iter()
-                            .map(|&(a, b)| text[a..b].to_string()),
-                    );
-                }
-            }
+        for text in sample_texts(&["txt", "md"]) {
+            texts.extend(
+                sentences(&text)
+                    .iter()
+                    .map(|&(a, b)| text[a..b].to_string()),
+            );
         }
         let mut hits = 0;
         for text in &texts {
@@ -2022,19 +2026,9 @@ mod tests {
                 }
             }
         }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-        for dir in std::fs::read_dir(root).unwrap() {
-            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-                let path = file.unwrap().path();
-                if matches!(
-                    path.extension().and_then(|e| e.to_str()),
-                    Some("txt" | "md")
-                ) {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    items.extend(text.lines().map(str::to_string));
-                    items.extend(text.split([',', ';']).map(str::to_string));
-                }
-            }
+        for text in sample_texts(&["txt", "md"]) {
+            items.extend(text.lines().map(str::to_string));
+            items.extend(text.split([',', ';']).map(str::to_string));
         }
         for item in &items {
             assert_eq!(categorise(item), categorise_by_contains(item), "{item:?}");
@@ -2060,14 +2054,7 @@ mod tests {
             "Transfers to the United\tStates: none.".to_string(),
             "Uſa und Förenta ſtaterna.".to_string(),
         ];
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
-        for entry in walkdir::WalkDir::new(root) {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if matches!(ext, Some("txt" | "md" | "html")) {
-                texts.push(String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into());
-            }
-        }
+        texts.extend(sample_texts(&["txt", "md", "html"]));
         let mut hits = 0;
         for text in &texts {
             let expected: Vec<(usize, usize)> = sentences(text)
