@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::prefilter::Pattern;
+use crate::prefilter::{Literals, Pattern};
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -63,36 +63,9 @@ struct KeywordRule {
     field: FieldKey,
     parts: Vec<String>,
     unless: Vec<String>,
-    /// `parts` and `unless` as indices into [`KeywordText`]'s strings.
+    /// `parts` and `unless` as indices into the dictionary's `keyword_text` groups.
     part_ids: Vec<usize>,
     unless_ids: Vec<usize>,
-}
-
-/// The distinct strings of all keyword rules and one automaton that finds which of
-/// them a heading contains, in one pass instead of a `contains` per string and rule.
-struct KeywordText {
-    strings: Vec<String>,
-    automaton: aho_corasick::AhoCorasick,
-}
-
-impl KeywordText {
-    fn new(strings: Vec<String>) -> Self {
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&strings)
-            .expect("keyword automaton");
-        KeywordText { strings, automaton }
-    }
-
-    /// For each string, whether `text` contains it (as `str::contains`).
-    fn present(&self, text: &str) -> Vec<bool> {
-        let mut present: Vec<bool> = self.strings.iter().map(String::is_empty).collect();
-        for m in self.automaton.find_overlapping_iter(text) {
-            present[m.pattern().as_usize()] = true;
-        }
-        present
-    }
 }
 
 /// The result of matching a heading.
@@ -110,7 +83,9 @@ pub struct HeadingMatch {
 pub struct Dictionary {
     entries: Vec<Entry>,
     keywords: Vec<KeywordRule>,
-    keyword_text: KeywordText,
+    /// The distinct strings of all keyword rules, one group each: which of them a
+    /// heading contains, in one pass instead of a `contains` per string and rule.
+    keyword_text: Literals,
     /// Key -> first entry with that key (an exact match scores 1, above any fuzzy one).
     exact: HashMap<String, usize>,
     /// The distinct stems of the entries, per language (indexed by [`lang_slot`]).
@@ -792,7 +767,7 @@ impl Dictionary {
         Dictionary {
             entries,
             keywords,
-            keyword_text: KeywordText::new(strings),
+            keyword_text: Literals::each(&strings.iter().map(String::as_str).collect::<Vec<_>>()),
             exact,
             vocab,
             by_key_chars,
@@ -927,7 +902,7 @@ impl Dictionary {
     /// Fields named by keyword rules, in rule order.
     fn keyword_fields(&self, key: &str) -> Vec<FieldKey> {
         let padded = format!(" {key} ");
-        let present = self.keyword_text.present(&padded);
+        let present = self.keyword_text.groups_in(&padded);
         let mut fields = Vec::new();
         for rule in &self.keywords {
             if fields.contains(&rule.field) {

@@ -309,6 +309,11 @@ impl Literals {
         }
     }
 
+    /// [`Self::new`] with each string a group of its own.
+    pub fn each(strings: &[&str]) -> Self {
+        Self::new(&strings.iter().map(std::slice::from_ref).collect::<Vec<_>>())
+    }
+
     /// Whether `text` contains any of the strings.
     pub fn any(&self, text: &str) -> bool {
         self.automaton.is_match(text)
