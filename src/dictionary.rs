@@ -692,12 +692,13 @@ impl Dictionary {
             };
             let language = parse_language(lang);
             let key = match_key(heading);
+            let stems = stems_of(&key, language);
             entries.push(Entry {
                 fields: parse_fields(fields),
                 language,
                 heading: heading.to_string(),
-                stem_weights: stems_of(&key, language).iter().map(|s| weight(s)).collect(),
-                stems: stems_of(&key, language),
+                stem_weights: stems.iter().map(|s| weight(s)).collect(),
+                stems,
                 stem_ids: Vec::new(),
                 key_chars: key.chars().count(),
                 key_mask: char_mask(&key),
