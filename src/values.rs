@@ -829,15 +829,29 @@ pub fn categorise(item: &str) -> DataCategory {
     if let Some(category) = first_category(&lower) {
         return category;
     }
-    static WORDS: LazyLock<Literals> = LazyLock::new(|| {
-        Literals::new(&CATEGORY_WORDS.iter().map(|(_, w)| *w).collect::<Vec<_>>())
-    });
+    static WORDS: LazyLock<Literals> = LazyLock::new(|| table_literals(CATEGORY_WORDS));
     let present = WORDS.groups_in_where(&lower, |keyword, at| keyword_at(&lower, keyword, at));
-    CATEGORY_WORDS
+    tags_present(CATEGORY_WORDS, present)
+        .next()
+        .unwrap_or(DataCategory::Other)
+}
+
+/// The automaton of a table of tagged word lists: one group per row.
+fn table_literals<T>(table: &[(T, &[&str])]) -> Literals {
+    Literals::new(&table.iter().map(|(_, words)| *words).collect::<Vec<_>>())
+}
+
+/// The tags of `table`'s rows whose group is `present` (from [`table_literals`]), in
+/// table order.
+fn tags_present<'t, T: Copy>(
+    table: &'t [(T, &[&str])],
+    present: Vec<bool>,
+) -> impl Iterator<Item = T> + 't {
+    table
         .iter()
         .zip(present)
-        .find(|(_, present)| *present)
-        .map_or(DataCategory::Other, |((category, _), _)| *category)
+        .filter(|(_, present)| *present)
+        .map(|((tag, _), _)| *tag)
 }
 
 /// The lower-cased head of a data item: the text before a parenthesis, if any.
@@ -1167,15 +1181,9 @@ const SOURCE_WORDS: &[(SourceKind, &[&str])] = &[
 
 /// Kinds of data sources named in a sources text.
 pub fn source_kinds(text: &str) -> Vec<SourceKind> {
-    static WORDS: LazyLock<Literals> =
-        LazyLock::new(|| Literals::new(&SOURCE_WORDS.iter().map(|(_, w)| *w).collect::<Vec<_>>()));
-    let present = WORDS.groups_in(&lowercase(text));
-    let mut out: Vec<SourceKind> = SOURCE_WORDS
-        .iter()
-        .zip(present)
-        .filter(|(_, present)| *present)
-        .map(|((k, _), _)| *k)
-        .collect();
+    static WORDS: LazyLock<Literals> = LazyLock::new(|| table_literals(SOURCE_WORDS));
+    let mut out: Vec<SourceKind> =
+        tags_present(SOURCE_WORDS, WORDS.groups_in(&lowercase(text))).collect();
     out.sort();
     out
 }
@@ -1846,15 +1854,8 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
 
 /// Rights stated in a text.
 pub fn rights(text: &str) -> Vec<Right> {
-    static WORDS: LazyLock<Literals> =
-        LazyLock::new(|| Literals::new(&RIGHT_WORDS.iter().map(|(_, w)| *w).collect::<Vec<_>>()));
-    let present = WORDS.groups_in(&lowercase(text));
-    RIGHT_WORDS
-        .iter()
-        .zip(present)
-        .filter(|(_, present)| *present)
-        .map(|((r, _), _)| *r)
-        .collect()
+    static WORDS: LazyLock<Literals> = LazyLock::new(|| table_literals(RIGHT_WORDS));
+    tags_present(RIGHT_WORDS, WORDS.groups_in(&lowercase(text))).collect()
 }
 
 // ---------------------------------------------------------------- per field
