@@ -92,12 +92,25 @@ pub fn lowercase(text: &str) -> String {
     out
 }
 
+/// Whether `text` is certainly in NFC by the quick check, which says so without
+/// decomposing and recomposing it (most lines are; all ASCII lines are). NFC leaves
+/// such a text unchanged.
+pub fn is_nfc(text: &str) -> bool {
+    unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+}
+
+/// `text` in NFC, composed only when [`is_nfc`] cannot tell that it already is.
+pub fn nfc(text: &str) -> String {
+    if is_nfc(text) {
+        text.to_string()
+    } else {
+        text.nfc().collect()
+    }
+}
+
 /// Clean one line of text: NFC, spaces, invisible characters.
 pub fn clean_line(raw: &str) -> String {
-    // Most lines are already in NFC (all ASCII lines are): the quick check says so
-    // without decomposing and recomposing them, and NFC leaves such a line unchanged.
-    if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes
-    {
+    if is_nfc(raw) {
         clean_nfc(raw)
     } else {
         clean_chars(raw.nfc(), raw.len())

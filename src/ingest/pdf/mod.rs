@@ -20,7 +20,6 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use lopdf::{Document, LoadOptions, Object, ObjectId, Stream};
-use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::{IngestError, Ingested, LineCue, SourceLine};
 use crate::model::{Format, Warning};
@@ -318,14 +317,7 @@ fn clean_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    let trimmed = out.trim();
-    // NFC leaves a line the quick check finds composed unchanged.
-    let mut s: String = if unicode_normalization::is_nfc_quick(trimmed.chars()) == IsNormalized::Yes
-    {
-        trimmed.to_string()
-    } else {
-        trimmed.nfc().collect()
-    };
+    let mut s = crate::normalise::nfc(out.trim());
     if soft_end && !s.is_empty() {
         s.push('\u{AD}');
     }
