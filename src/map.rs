@@ -623,7 +623,7 @@ struct WordEvidence {
     umlauts: usize,
 }
 
-/// Count a text's [`WordEvidence`], without allocating.
+/// Count a text's [`WordEvidence`] in one pass, with one small buffer for the word.
 fn word_evidence(text: &str) -> WordEvidence {
     /// The word being read: its first letters (lower case) and its Finnish marks.
     #[derive(Default)]
