@@ -113,7 +113,17 @@ type KeyStemMemo = rustc_hash::FxHashMap<String, Option<KeyStem>>;
 /// before it starts over.
 const SIMILAR_MEMO_CAP: usize = 20_000;
 
+/// Most headings whose match a thread remembers before it starts over (at most
+/// [`HEADING_MEMO_MAX_LEN`] bytes each: a few MiB per thread).
+const HEADING_MEMO_CAP: usize = 20_000;
+
+/// Longest heading (bytes) the memo keeps; longer texts are matched every time.
+const HEADING_MEMO_MAX_LEN: usize = 200;
+
 thread_local! {
+    /// The match of each heading seen before ([`Dictionary::match_heading`]).
+    static HEADING_MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, Option<HeadingMatch>>> =
+        std::cell::RefCell::new(Default::default());
     /// The similar vocabulary stems of heading stems seen before, per language
     /// ([`Vocab::similar_to`] is a pure function of the stem, and the words of a
     /// language repeat from line to line and notice to notice).
@@ -939,7 +949,31 @@ impl Dictionary {
     /// Match a heading as written. `None` when neither an entry nor a keyword fits.
     /// A parenthetical remark (`Manuaalinen aineisto (säilytyspaikka ja suojaaminen)`)
     /// is left out when the heading without it matches.
+    ///
+    /// The result is a pure function of `heading` and the built-in dictionary, so each
+    /// thread remembers it for headings it has matched before: notices made from one
+    /// template repeat their headings, and a migration run meets each many times.
     pub fn match_heading(&self, heading: &str) -> Option<HeadingMatch> {
+        if heading.len() > HEADING_MEMO_MAX_LEN {
+            return self.match_heading_uncached(heading);
+        }
+        let remembered = HEADING_MEMO.with(|memo| memo.borrow().get(heading).cloned());
+        if let Some(matched) = remembered {
+            return matched;
+        }
+        let matched = self.match_heading_uncached(heading);
+        HEADING_MEMO.with(|memo| {
+            let memo = &mut *memo.borrow_mut();
+            if memo.len() >= HEADING_MEMO_CAP {
+                memo.clear();
+            }
+            memo.insert(heading.to_string(), matched.clone());
+        });
+        matched
+    }
+
+    /// [`Self::match_heading`] without the memo.
+    fn match_heading_uncached(&self, heading: &str) -> Option<HeadingMatch> {
         if let Some(open) = heading.find('(') {
             if open > 0 && heading.trim_end().ends_with(')') {
                 if let Some(m) = self.match_heading_key(&match_key(&heading[..open])) {
@@ -1308,6 +1342,37 @@ mod tests {
             assert_eq!(dict.keyword_fields(t), expected, "{t:?}");
         }
         assert!(found > 100, "{found}");
+    }
+
+    /// The memo changes no match: every line of the text samples (and its head before
+    /// a separator), matched with and without it, twice.
+    #[test]
+    fn remembered_matches_are_the_matches() {
+        let dict = dictionary();
+        let mut texts: Vec<String> = Vec::new();
+        for line in sample_lines(400) {
+            let head = line
+                .split([':', '.'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            texts.push(line.trim().to_string());
+            texts.push(head);
+        }
+        texts.push("x".repeat(HEADING_MEMO_MAX_LEN + 1));
+        let mut matched = 0;
+        for round in 0..2 {
+            for t in &texts {
+                let expected = dict.match_heading_uncached(t);
+                matched += usize::from(expected.is_some());
+                assert_eq!(dict.match_heading(t), expected, "round {round}: {t:?}");
+            }
+        }
+        assert!(matched > 200, "{matched}");
+        // The second round found them in the memo.
+        let remembered = HEADING_MEMO.with(|memo| memo.borrow().len());
+        assert!(remembered > texts.len() / 4, "{remembered}");
     }
 
     /// The first `per_file` lines of every text and Markdown sample.
