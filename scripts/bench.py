@@ -10,7 +10,9 @@ measures in the same run, on the same files:
   pdf   seloste --jobs 1 / --jobs <all cores>; pdftotext, one process per file
         (poppler-utils); PyMuPDF page.get_text() in one Python process
   html  seloste --jobs 1 / all cores; trafilatura.extract() in one Python process
-  text  seloste --jobs 1 / all cores; `cat FILES > /dev/null` (reading only: the floor)
+  text  seloste --jobs 1 / all cores; `cat FILES > /dev/null` (reading only: the floor);
+        reading each file and writing it back as a new file (the floor of any tool
+        that writes one result file per document)
 
 and prints one table: documents per second and ratios (ratios travel between machines
 better than absolute figures). Every figure is the fastest of --repeat rounds (3), each
@@ -23,6 +25,10 @@ machine does not fall on one column alone. Then the scaling run: an ARCHIVE-docu
     scripts/bench.py                      # full run (~12 minutes on 2 cores)
     scripts/bench.py --count 100 --archive 2000 --repeat 1   # a quick run
     scripts/bench.py --skip-archive       # only the per-format table
+
+The corpus and all outputs live in a new directory under $TMPDIR (default /tmp): set
+TMPDIR to measure on another file system (file creation costs differ a lot between
+them, and the text figures feel it; the write floor above shows how much).
 
 The comparison tools are optional: a missing one is reported with the command that
 installs it, and its column shows "-". seloste itself needs none of them.
@@ -165,6 +171,18 @@ def cat_floor(files):
         return timed(["cat"] + [str(f) for f in files], stdout=null)
 
 
+def write_floor(files, out):
+    """Read each file and write it back as one new file per document in a fresh
+    directory `out`: the least any tool that writes one result file per document must
+    pay the file system (on ext4 a new file costs far more just after many deletions
+    nearby, so this is measured in the same run, not assumed)."""
+    out.mkdir(parents=True)
+    t = time.perf_counter()
+    for f in files:
+        (out / (f.name + ".json")).write_bytes(f.read_bytes())
+    return time.perf_counter() - t
+
+
 def gnu_time_run(binary, src, out, jobs, log):
     if out.exists():
         shutil.rmtree(out)
@@ -265,6 +283,8 @@ def main():
                         keep_fastest((fmt, "trafilatura"), in_process(TRAFILATURA_CODE, files))
                 else:
                     keep_fastest((fmt, "cat"), cat_floor(files))
+                    keep_fastest((fmt, "write"),
+                                 write_floor(files, work / f"out-{fmt}-floor-{round_}"))
         for fmt, files in corpus.items():
             n = len(files)
             one = n / best[(fmt, "one")]
@@ -284,6 +304,7 @@ def main():
                              "seloste >= 20x"))
             else:
                 alts.append(("cat > /dev/null (floor)", rate("cat"), "seloste >= 2,000/s"))
+                alts.append(("read + write 1 file/doc (floor)", rate("write"), ""))
             for i, (name, alt_rate, target) in enumerate(alts):
                 rows.append((fmt if i == 0 else "", n if i == 0 else "",
                              fmt_rate(one) if i == 0 else "",
