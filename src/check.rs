@@ -19,15 +19,24 @@ fn re(p: &str) -> Regex {
     Regex::new(p).unwrap_or_else(|e| panic!("bad regex {p}: {e}"))
 }
 
-/// Words that make a controller a public body (GDPR Art. 37(1)(a): a DPO is mandatory).
+/// Words that make a controller a public body (GDPR Art. 37(1)(a): a DPO is mandatory):
+/// a word ending in a public body's name (`Tampereen kaupunki`, `Länsi-Uudenmaan
+/// hyvinvointialue`, `Helsingin yliopisto`). Only ever asked whether it matches. As first
+/// written, each branch read `\b(?:\w+)?(?:…)\b`, with `\w*` after the stems; since every
+/// name starts and the stems end with a letter, a name at a word's end and a stem
+/// anywhere match the same texts, and the pattern compiles in a fraction of the time
+/// (it was among the dearest, about 4.5 ms twice). A test compares the two.
 static PUBLIC_BODY: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(
         r"(?ix)
-        \b(?:\w+)?(?:kunta|kunnan|kuntaa|kunnassa|kaupunki|kaupungin|kaupunkia|kaupungissa|kuntayhtymä\w*|hyvinvointialue\w*|seurakunta|seurakunnan|seurakuntayhtymä\w*)\b
-      | \b(?:\w+)?(?:ministeriö\w*|virasto|viraston|valtion\s+\w+|poliisi\w*|puolustusvoim\w*|tuomioistuin\w*|kansaneläkelaito\w*|kela|yliopisto|yliopiston|korkeakoulu\w*)\b
-      | \b(?:\w+)?(?:kommun|kommunen|stad|staden|samkommun\w*|välfärdsområde\w*|församling\w*|ministeriet|verket|myndighet\w*|universitet\w*)\b
+        (?:kunta|kunnan|kuntaa|kunnassa|kaupunki|kaupungin|kaupunkia|kaupungissa)\b
+      | kuntayhtymä|hyvinvointialue
+      | (?:virasto|viraston|kela|yliopisto|yliopiston)\b
+      | ministeriö|valtion\s+\w|poliisi|puolustusvoim|tuomioistuin|kansaneläkelaito|korkeakoulu
+      | (?:kommun|kommunen|stad|staden|ministeriet|verket)\b
+      | samkommun|välfärdsområde|församling|myndighet|universitet
       | \b(?:municipality|city\s+of|ministry|agency|university|wellbeing\s+services\s+county)\b
-      | ulkoministeriö|valtioneuvosto
+      | valtioneuvosto
     ",
     )
 });
@@ -612,4 +621,75 @@ pub fn future_dates(text: &str, today: &str) -> Vec<String> {
         .filter(|(_, _, d)| d.as_str() > today)
         .map(|(_, _, d)| d)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PUBLIC_BODY answers `is_match` as the pattern as first written, on every line and
+    /// sentence of the text samples and on forms written to hit each branch.
+    #[test]
+    fn public_body_matches_as_first_written() {
+        let first = Pattern::new(
+            r"(?ix)
+            \b(?:\w+)?(?:kunta|kunnan|kuntaa|kunnassa|kaupunki|kaupungin|kaupunkia|kaupungissa|kuntayhtymä\w*|hyvinvointialue\w*|seurakunta|seurakunnan|seurakuntayhtymä\w*)\b
+          | \b(?:\w+)?(?:ministeriö\w*|virasto|viraston|valtion\s+\w+|poliisi\w*|puolustusvoim\w*|tuomioistuin\w*|kansaneläkelaito\w*|kela|yliopisto|yliopiston|korkeakoulu\w*)\b
+          | \b(?:\w+)?(?:kommun|kommunen|stad|staden|samkommun\w*|välfärdsområde\w*|församling\w*|ministeriet|verket|myndighet\w*|universitet\w*)\b
+          | \b(?:municipality|city\s+of|ministry|agency|university|wellbeing\s+services\s+county)\b
+          | ulkoministeriö|valtioneuvosto
+        ",
+        );
+        let mut texts: Vec<String> = [
+            "Tampereen kaupunki",
+            "Sääksmäen seurakunta",
+            "Keski-Uudenmaan hyvinvointialueella",
+            "Pirkanmaan sairaanhoitopiirin kuntayhtymä",
+            "Helsingin yliopiston",
+            "Valtion talous- ja henkilöstöhallinnon palvelukeskus",
+            "Valtion ",
+            "Jokela",
+            "kelan",
+            "Kansaneläkelaitos",
+            "Poliisihallitus",
+            "Helsingfors stad",
+            "stadion",
+            "Karlstad",
+            "Åbo Akademi universitet",
+            "Skatteverket",
+            "verkets",
+            "City of Helsinki",
+            "velocity of",
+            "Ministry of Justice",
+            "kuntaliitos",
+            "kaupunkilainen",
+            "X-kunta",
+            "kunta_",
+            "kunta2",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let ext = entry.path().extension().and_then(|e| e.to_str());
+            if matches!(ext, Some("txt" | "md")) {
+                let text =
+                    String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+                texts.extend(text.lines().map(str::to_string));
+                texts.extend(
+                    values::sentences(&text)
+                        .iter()
+                        .map(|&(a, b)| text[a..b].to_string()),
+                );
+            }
+        }
+        let mut hits = 0;
+        for text in &texts {
+            assert_eq!(PUBLIC_BODY.is_match(text), first.is_match(text), "{text:?}");
+            hits += usize::from(first.is_match(text));
+        }
+        assert!(hits >= 30, "{hits}");
+    }
 }
