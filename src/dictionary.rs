@@ -622,7 +622,7 @@ pub fn match_key(heading: &str) -> String {
             out.push(' ');
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::normalise::single_spaced(&out)
 }
 
 fn stem_similarity(a: &str, b: &str) -> f64 {

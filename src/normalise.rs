@@ -92,6 +92,46 @@ pub fn lowercase(text: &str) -> String {
     out
 }
 
+/// The words of `text` (as `str::split_whitespace` finds them) joined by single spaces,
+/// without the vector of words: ASCII bytes are tested as bytes, other characters with
+/// `char::is_whitespace`. A property test compares it with `split_whitespace` and
+/// `join`.
+pub fn single_spaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let push_word = |out: &mut String, word: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    };
+    let bytes = text.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b.is_ascii() {
+            // `char::is_whitespace` in ASCII: `u8::is_ascii_whitespace` and the vertical tab.
+            (b.is_ascii_whitespace() || b == 0x0b, 1)
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word_start) {
+            (true, Some(start)) => {
+                push_word(&mut out, &text[start..i]);
+                word_start = None;
+            }
+            (false, None) => word_start = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word_start {
+        push_word(&mut out, &text[start..]);
+    }
+    out
+}
+
 /// Whether `text` is certainly in NFC by the quick check, which says so without
 /// decomposing and recomposing it (most lines are; all ASCII lines are). NFC leaves
 /// such a text unchanged.
@@ -438,6 +478,27 @@ mod tests {
         #[test]
         fn lowercase_is_to_lowercase(text in "\\PC{0,40}") {
             proptest::prop_assert_eq!(lowercase(&text), text.to_lowercase());
+        }
+
+        /// `single_spaced` is `split_whitespace` joined by spaces: on any text, and on
+        /// text of ASCII and Unicode white space (vertical tab, NEL, no-break and
+        /// ideographic spaces, line and paragraph separators) between letters.
+        #[test]
+        fn single_spaced_is_split_whitespace_joined(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(
+                single_spaced(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+
+        #[test]
+        fn single_spaced_on_white_space(
+            text in "[aä \t\r\n\x0b\x0c\x1c\u{0085}\u{00a0}\u{1680}\u{2000}\u{200b}\u{2028}\u{2029}\u{202f}\u{3000}\u{feff}]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(
+                single_spaced(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
         }
 
         #[test]

@@ -113,7 +113,7 @@ fn first_line(s: &str) -> Option<String> {
 }
 
 fn text_hash(text: &str) -> String {
-    let normalised = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let normalised = crate::normalise::single_spaced(text);
     crate::pipeline::sha256_hex(normalised.as_bytes())[..16].to_string()
 }
 
