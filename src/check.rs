@@ -670,20 +670,13 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if matches!(ext, Some("txt" | "md")) {
-                let text =
-                    String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
-                texts.extend(text.lines().map(str::to_string));
-                texts.extend(
-                    values::sentences(&text)
-                        .iter()
-                        .map(|&(a, b)| text[a..b].to_string()),
-                );
-            }
+        for text in crate::test_support::sample_texts(&["txt", "md"]) {
+            texts.extend(text.lines().map(str::to_string));
+            texts.extend(
+                values::sentences(&text)
+                    .iter()
+                    .map(|&(a, b)| text[a..b].to_string()),
+            );
         }
         let mut hits = 0;
         for text in &texts {

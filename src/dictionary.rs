@@ -1268,18 +1268,11 @@ mod tests {
                 keys.push(first.to_string());
             }
         }
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if matches!(ext, Some("txt" | "md")) {
-                let text =
-                    String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
-                for line in text.lines() {
-                    keys.push(match_key(line));
-                    for part in split_combined(&match_key(line)) {
-                        keys.push(part);
-                    }
+        for text in crate::test_support::sample_texts(&["txt", "md"]) {
+            for line in text.lines() {
+                keys.push(match_key(line));
+                for part in split_combined(&match_key(line)) {
+                    keys.push(part);
                 }
             }
         }
@@ -1377,17 +1370,10 @@ mod tests {
 
     /// The first `per_file` lines of every text and Markdown sample.
     fn sample_lines(per_file: usize) -> Vec<String> {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut lines = Vec::new();
-        for entry in walkdir::WalkDir::new(format!("{root}/samples")) {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if matches!(ext, Some("txt" | "md")) {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                lines.extend(text.lines().take(per_file).map(str::to_string));
-            }
-        }
-        lines
+        crate::test_support::sample_texts(&["txt", "md"])
+            .iter()
+            .flat_map(|text| text.lines().take(per_file).map(str::to_string))
+            .collect()
     }
 
     /// `match_heading_exact` is `match_heading` restricted to exact matches, on every

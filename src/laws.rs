@@ -389,15 +389,8 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" "),
         );
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
-        for entry in walkdir::WalkDir::new(root) {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if matches!(ext, Some("txt" | "md" | "html")) {
-                let text =
-                    String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_lowercase();
-                texts.extend(text.lines().map(str::to_string));
-            }
+        for text in crate::test_support::sample_texts(&["txt", "md", "html"]) {
+            texts.extend(text.to_lowercase().lines().map(str::to_string));
         }
         let mut found = 0;
         for t in &texts {

@@ -52,4 +52,6 @@ pub mod record;
 pub mod report;
 pub mod review;
 pub mod segment;
+#[cfg(test)]
+mod test_support;
 pub mod values;

@@ -1911,20 +1911,7 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The texts of the bundled samples with one of `extensions`, read whole.
-    fn sample_texts(extensions: &[&str]) -> Vec<String> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
-        let mut texts = Vec::new();
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-            let entry = entry.unwrap();
-            let ext = entry.path().extension().and_then(|e| e.to_str());
-            if ext.is_some_and(|e| extensions.contains(&e)) {
-                texts.push(String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into());
-            }
-        }
-        texts
-    }
+    use crate::test_support::sample_texts;
 
     /// [`categorise`] as it was written before its keywords went into one automaton:
     /// a `contains_keyword` per keyword (the first categories are tested as before).
