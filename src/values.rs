@@ -1075,17 +1075,21 @@ const KNOWN_ORGANISATIONS: &[(&str, &[&str])] = &[
 
 /// Known organisations named in a text.
 pub fn named_organisations(text: &str) -> Vec<String> {
+    // One automaton pass finds every stem at a word's start. It offers overlapping
+    // occurrences too, where `match_indices` (the test's reference) skipped them; no
+    // stem overlaps itself (a test checks), so the two find the same.
+    static STEMS: LazyLock<Literals> = LazyLock::new(|| table_literals(KNOWN_ORGANISATIONS));
     let lower = format!(" {} ", lowercase(text));
+    let present = STEMS.groups_in_where(&lower, |_, at| {
+        !lower[..at]
+            .chars()
+            .next_back()
+            .unwrap_or(' ')
+            .is_alphanumeric()
+    });
     let mut out = Vec::new();
-    for (name, stems) in KNOWN_ORGANISATIONS {
-        if stems.iter().any(|s| {
-            lower.match_indices(s).any(|(i, _)| {
-                let before = lower[..i].chars().next_back().unwrap_or(' ');
-                !before.is_alphanumeric()
-            })
-        }) {
-            push_unique(&mut out, name.to_string());
-        }
+    for name in tags_present(KNOWN_ORGANISATIONS, present) {
+        push_unique(&mut out, name.to_string());
     }
     out
 }
@@ -1912,6 +1916,81 @@ pub fn values_for(field: FieldKey, text: &str) -> (StructuredValues, Vec<String>
 mod tests {
     use super::*;
     use crate::test_support::sample_texts;
+
+    /// [`named_organisations`] as it was written: `match_indices` per stem.
+    fn named_organisations_by_match_indices(text: &str) -> Vec<String> {
+        let lower = format!(" {} ", lowercase(text));
+        let mut out = Vec::new();
+        for (name, stems) in KNOWN_ORGANISATIONS {
+            if stems.iter().any(|s| {
+                lower.match_indices(s).any(|(i, _)| {
+                    let before = lower[..i].chars().next_back().unwrap_or(' ');
+                    !before.is_alphanumeric()
+                })
+            }) {
+                push_unique(&mut out, name.to_string());
+            }
+        }
+        out
+    }
+
+    /// No organisation stem overlaps itself (no proper prefix is also a suffix), so
+    /// overlapping and non-overlapping occurrences are the same.
+    #[test]
+    fn organisation_stems_do_not_overlap_themselves() {
+        for (_, stems) in KNOWN_ORGANISATIONS {
+            for s in stems.iter() {
+                for (k, _) in s.char_indices().skip(1) {
+                    let suffix_start = s.len() - k;
+                    if s.is_char_boundary(suffix_start) {
+                        assert_ne!(&s[..k], &s[suffix_start..], "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The automaton finds the organisations `match_indices` found, on every line,
+    /// sentence and whole text of the text and HTML samples, and on forms written for
+    /// the word-start rule.
+    #[test]
+    fn named_organisations_as_first_written() {
+        let mut texts: Vec<String> = [
+            "Tietoja luovutetaan Kelalle ja Verohallinnolle.",
+            "KELA",
+            "Sokela",
+            "(kela)",
+            "-kela",
+            "Kansaneläkelaitos, Folkpensionsanstalten",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for (_, stems) in KNOWN_ORGANISATIONS {
+            for s in stems.iter() {
+                texts.push(format!("x{s}"));
+                texts.push(format!("x {s}"));
+                texts.push(format!("ä{s}"));
+                texts.push(s.to_uppercase());
+            }
+        }
+        for text in sample_texts(&["txt", "md", "html"]) {
+            texts.extend(text.lines().map(str::to_string));
+            texts.extend(
+                sentences(&text)
+                    .iter()
+                    .map(|&(a, b)| text[a..b].to_string()),
+            );
+            texts.push(text);
+        }
+        let mut found = 0;
+        for text in &texts {
+            let expected = named_organisations_by_match_indices(text);
+            found += usize::from(!expected.is_empty());
+            assert_eq!(named_organisations(text), expected, "{text:?}");
+        }
+        assert!(found > 50, "{found}");
+    }
 
     /// [`categorise`] as it was written before its keywords went into one automaton:
     /// a `contains_keyword` per keyword (the first categories are tested as before).
