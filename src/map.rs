@@ -61,6 +61,13 @@ static LABEL_LINE: LazyLock<Regex> =
 static PLACEHOLDER: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"%%[A-Za-z0-9_]+%%|\{\{[^}]*\}\}|\[[A-ZÅÄÖ_ ]{3,}\]|<[a-zåäö_ ]{3,}>|\bX{3,}\b")
 });
+/// Whether [`MD_EMPHASIS`] may match `text`: every match holds a `*` or `__`. Most
+/// lines fail this test and skip the regex, which has no literal to look for first
+/// (its `(\S)\*` branch starts with any letter).
+fn may_have_emphasis(text: &str) -> bool {
+    text.contains('*') || text.contains("__")
+}
+
 static TABLE_RULE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$"));
 
@@ -245,27 +252,29 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
             continue;
         }
         let mut text = STRUCK.replace_all(raw, "").trim().to_string();
-        text = MD_EMPHASIS
-            .replace_all(&text, |c: &regex::Captures<'_>| {
-                let whole = c.get(0).expect("match").as_str();
-                let lead = if whole.starts_with(char::is_whitespace) {
-                    " "
-                } else {
-                    ""
-                };
-                let trail = if whole.ends_with(char::is_whitespace) {
-                    " "
-                } else {
-                    ""
-                };
-                format!(
-                    "{lead}{}{}{trail}",
-                    c.get(2).map_or("", |m| m.as_str()),
-                    c.get(1).map_or("", |m| m.as_str())
-                )
-            })
-            .trim()
-            .to_string();
+        if may_have_emphasis(&text) {
+            text = MD_EMPHASIS
+                .replace_all(&text, |c: &regex::Captures<'_>| {
+                    let whole = c.get(0).expect("match").as_str();
+                    let lead = if whole.starts_with(char::is_whitespace) {
+                        " "
+                    } else {
+                        ""
+                    };
+                    let trail = if whole.ends_with(char::is_whitespace) {
+                        " "
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{lead}{}{}{trail}",
+                        c.get(2).map_or("", |m| m.as_str()),
+                        c.get(1).map_or("", |m| m.as_str())
+                    )
+                })
+                .trim()
+                .to_string();
+        }
         let heading_mark = text.trim_start_matches('#');
         if heading_mark.len() != text.len() && heading_mark.starts_with(' ') {
             text = heading_mark.trim().to_string();
@@ -1168,6 +1177,17 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `field_text` runs MD_EMPHASIS only where `may_have_emphasis` says it may
+        /// match: it never matches another text.
+        #[test]
+        fn emphasis_only_where_it_may_be(text in "[a-zä *_\t\u{00a0}]{0,16}") {
+            if !may_have_emphasis(&text) {
+                proptest::prop_assert!(!MD_EMPHASIS.is_match(&text));
+            }
+        }
+    }
 
     #[test]
     fn dates_in_notice_forms() {
