@@ -103,11 +103,31 @@ struct Vocab {
     stems: Vec<VocabStem>,
 }
 
-/// Heading stem -> its similar vocabulary stems (index, similarity).
-type SimilarMemo = rustc_hash::FxHashMap<String, Rc<[(u32, f64)]>>;
+/// A per-thread memo of a pure function of a text (a word, a stem, a heading): text ->
+/// value. See [`remembered`].
+type TextMemo<V> = std::cell::RefCell<rustc_hash::FxHashMap<String, V>>;
 
-/// Heading word -> its [`KeyStem`] (`None` for a stop word).
-type KeyStemMemo = rustc_hash::FxHashMap<String, Option<KeyStem>>;
+/// The value `memo` holds for `key`, else `compute()`'s, which it then holds; when it
+/// holds `cap` values it starts over. No borrow is held while `compute` runs, so it
+/// may use other memos.
+fn remembered<V: Clone>(
+    memo: &TextMemo<V>,
+    key: &str,
+    cap: usize,
+    compute: impl FnOnce() -> V,
+) -> V {
+    let hit = memo.borrow().get(key).cloned();
+    if let Some(value) = hit {
+        return value;
+    }
+    let value = compute();
+    let mut memo = memo.borrow_mut();
+    if memo.len() >= cap {
+        memo.clear();
+    }
+    memo.insert(key.to_string(), value.clone());
+    value
+}
 
 /// Most heading stems whose similar vocabulary stems a thread remembers, per language,
 /// before it starts over.
@@ -122,17 +142,14 @@ const HEADING_MEMO_MAX_LEN: usize = 200;
 
 thread_local! {
     /// The match of each heading seen before ([`Dictionary::match_heading`]).
-    static HEADING_MEMO: std::cell::RefCell<rustc_hash::FxHashMap<String, Option<HeadingMatch>>> =
-        std::cell::RefCell::new(Default::default());
+    static HEADING_MEMO: TextMemo<Option<HeadingMatch>> = Default::default();
     /// The similar vocabulary stems of heading stems seen before, per language
     /// ([`Vocab::similar_to`] is a pure function of the stem, and the words of a
     /// language repeat from line to line and notice to notice).
-    static SIMILAR_MEMO: std::cell::RefCell<[SimilarMemo; 3]> =
-        std::cell::RefCell::new(Default::default());
+    static SIMILAR_MEMO: [TextMemo<Rc<[(u32, f64)]>>; 3] = Default::default();
     /// The [`KeyStem`] of heading words seen before, per language: one look-up per word
     /// where the stem and its similar stems would take two and a copy of the stem.
-    static KEY_STEM_MEMO: std::cell::RefCell<[KeyStemMemo; 3]> =
-        std::cell::RefCell::new(Default::default());
+    static KEY_STEM_MEMO: [TextMemo<Option<KeyStem>>; 3] = Default::default();
 }
 
 impl Vocab {
@@ -140,44 +157,28 @@ impl Vocab {
     /// above zero, in vocabulary order; remembered per thread (`slot` is the
     /// vocabulary's [`lang_slot`]).
     fn similar_to(&self, slot: usize, stem: &str) -> Rc<[(u32, f64)]> {
-        let remembered = SIMILAR_MEMO.with(|memo| memo.borrow()[slot].get(stem).cloned());
-        if let Some(similar) = remembered {
-            return similar;
-        }
-        let similar: Rc<[(u32, f64)]> = self.scan_similar(stem).into();
         SIMILAR_MEMO.with(|memo| {
-            let memo = &mut memo.borrow_mut()[slot];
-            if memo.len() >= SIMILAR_MEMO_CAP {
-                memo.clear();
-            }
-            memo.insert(stem.to_string(), Rc::clone(&similar));
-        });
-        similar
+            remembered(&memo[slot], stem, SIMILAR_MEMO_CAP, || {
+                self.scan_similar(stem).into()
+            })
+        })
     }
 
     /// The [`KeyStem`] of one word of a heading's key in `language` (`slot` is its
     /// [`lang_slot`]), as [`stems_of`] and [`Self::similar_to`] give it; `None` for a
     /// stop word. Remembered per thread.
     fn key_stem(&self, slot: usize, word: &str, language: Language) -> Option<KeyStem> {
-        let remembered = KEY_STEM_MEMO.with(|memo| memo.borrow()[slot].get(word).cloned());
-        if let Some(key_stem) = remembered {
-            return key_stem;
-        }
-        let key_stem = (!STOPWORDS.contains(&word)).then(|| {
-            let stem = stem(word, language);
-            KeyStem {
-                weight: weight(&stem),
-                similar: self.similar_to(slot, &stem),
-            }
-        });
         KEY_STEM_MEMO.with(|memo| {
-            let memo = &mut memo.borrow_mut()[slot];
-            if memo.len() >= SIMILAR_MEMO_CAP {
-                memo.clear();
-            }
-            memo.insert(word.to_string(), key_stem.clone());
-        });
-        key_stem
+            remembered(&memo[slot], word, SIMILAR_MEMO_CAP, || {
+                (!STOPWORDS.contains(&word)).then(|| {
+                    let stem = stem(word, language);
+                    KeyStem {
+                        weight: weight(&stem),
+                        similar: self.similar_to(slot, &stem),
+                    }
+                })
+            })
+        })
     }
 
     /// [`Self::similar_to`] without the memo: every vocabulary stem the prefilter
@@ -551,23 +552,15 @@ thread_local! {
     /// Stems of words seen before, per language (the Snowball stemmer is a pure
     /// function, and words repeat: every line of a notice is matched against the
     /// dictionary in three languages).
-    static STEM_MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<String, String>; 3]> =
-        std::cell::RefCell::new(Default::default());
+    static STEM_MEMO: [TextMemo<String>; 3] = Default::default();
 }
 
 /// The Snowball stem of one word.
 fn stem(word: &str, language: Language) -> String {
     STEM_MEMO.with(|memo| {
-        let memo = &mut memo.borrow_mut()[lang_slot(language)];
-        if let Some(s) = memo.get(word) {
-            return s.clone();
-        }
-        if memo.len() >= STEM_MEMO_CAP {
-            memo.clear();
-        }
-        let s = stemmer(language).stem(word).into_owned();
-        memo.insert(word.to_string(), s.clone());
-        s
+        remembered(&memo[lang_slot(language)], word, STEM_MEMO_CAP, || {
+            stemmer(language).stem(word).into_owned()
+        })
     })
 }
 
@@ -957,19 +950,11 @@ impl Dictionary {
         if heading.len() > HEADING_MEMO_MAX_LEN {
             return self.match_heading_uncached(heading);
         }
-        let remembered = HEADING_MEMO.with(|memo| memo.borrow().get(heading).cloned());
-        if let Some(matched) = remembered {
-            return matched;
-        }
-        let matched = self.match_heading_uncached(heading);
         HEADING_MEMO.with(|memo| {
-            let memo = &mut *memo.borrow_mut();
-            if memo.len() >= HEADING_MEMO_CAP {
-                memo.clear();
-            }
-            memo.insert(heading.to_string(), matched.clone());
-        });
-        matched
+            remembered(memo, heading, HEADING_MEMO_CAP, || {
+                self.match_heading_uncached(heading)
+            })
+        })
     }
 
     /// [`Self::match_heading`] without the memo.
