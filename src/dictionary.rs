@@ -107,6 +107,9 @@ struct Vocab {
 /// value. See [`remembered`].
 type TextMemo<V> = std::cell::RefCell<rustc_hash::FxHashMap<String, V>>;
 
+/// A heading stem's similar vocabulary stems (index, similarity), as remembered.
+type SimilarStems = Rc<[(u32, f64)]>;
+
 /// The value `memo` holds for `key`, else `compute()`'s, which it then holds; when it
 /// holds `cap` values it starts over. No borrow is held while `compute` runs, so it
 /// may use other memos.
@@ -146,7 +149,7 @@ thread_local! {
     /// The similar vocabulary stems of heading stems seen before, per language
     /// ([`Vocab::similar_to`] is a pure function of the stem, and the words of a
     /// language repeat from line to line and notice to notice).
-    static SIMILAR_MEMO: [TextMemo<Rc<[(u32, f64)]>>; 3] = Default::default();
+    static SIMILAR_MEMO: [TextMemo<SimilarStems>; 3] = Default::default();
     /// The [`KeyStem`] of heading words seen before, per language: one look-up per word
     /// where the stem and its similar stems would take two and a copy of the stem.
     static KEY_STEM_MEMO: [TextMemo<Option<KeyStem>>; 3] = Default::default();
@@ -156,7 +159,7 @@ impl Vocab {
     /// The vocabulary stems (index, [`stem_similarity`]) whose similarity to `stem` is
     /// above zero, in vocabulary order; remembered per thread (`slot` is the
     /// vocabulary's [`lang_slot`]).
-    fn similar_to(&self, slot: usize, stem: &str) -> Rc<[(u32, f64)]> {
+    fn similar_to(&self, slot: usize, stem: &str) -> SimilarStems {
         SIMILAR_MEMO.with(|memo| {
             remembered(&memo[slot], stem, SIMILAR_MEMO_CAP, || {
                 self.scan_similar(stem).into()
