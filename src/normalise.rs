@@ -93,41 +93,15 @@ pub fn lowercase(text: &str) -> String {
 }
 
 /// The words of `text` (as `str::split_whitespace` finds them) joined by single spaces,
-/// without the vector of words: ASCII bytes are tested as bytes, other characters with
-/// `char::is_whitespace`. A property test compares it with `split_whitespace` and
-/// `join`.
+/// without collecting the words into a vector first. A property test compares it with
+/// `split_whitespace` and `join`.
 pub fn single_spaced(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let push_word = |out: &mut String, word: &str| {
+    for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
-    };
-    let bytes = text.as_bytes();
-    let mut word_start: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (space, len) = if b.is_ascii() {
-            // `char::is_whitespace` in ASCII: `u8::is_ascii_whitespace` and the vertical tab.
-            (b.is_ascii_whitespace() || b == 0x0b, 1)
-        } else {
-            let c = text[i..].chars().next().expect("a character starts here");
-            (c.is_whitespace(), c.len_utf8())
-        };
-        match (space, word_start) {
-            (true, Some(start)) => {
-                push_word(&mut out, &text[start..i]);
-                word_start = None;
-            }
-            (false, None) => word_start = Some(i),
-            _ => {}
-        }
-        i += len;
-    }
-    if let Some(start) = word_start {
-        push_word(&mut out, &text[start..]);
     }
     out
 }
