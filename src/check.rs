@@ -672,11 +672,7 @@ mod tests {
         .collect();
         for text in crate::test_support::sample_texts(&["txt", "md"]) {
             texts.extend(text.lines().map(str::to_string));
-            texts.extend(
-                values::sentences(&text)
-                    .iter()
-                    .map(|&(a, b)| text[a..b].to_string()),
-            );
+            texts.extend(crate::test_support::sentence_strings(&text));
         }
         let mut hits = 0;
         for text in &texts {

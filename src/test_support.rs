@@ -15,3 +15,11 @@ pub fn sample_texts(extensions: &[&str]) -> Vec<String> {
     }
     texts
 }
+
+/// The sentences of `text` ([`crate::values::sentences`]), each as a string of its own.
+pub fn sentence_strings(text: &str) -> Vec<String> {
+    crate::values::sentences(text)
+        .iter()
+        .map(|&(a, b)| text[a..b].to_string())
+        .collect()
+}

@@ -1976,11 +1976,7 @@ mod tests {
         }
         for text in sample_texts(&["txt", "md", "html"]) {
             texts.extend(text.lines().map(str::to_string));
-            texts.extend(
-                sentences(&text)
-                    .iter()
-                    .map(|&(a, b)| text[a..b].to_string()),
-            );
+            texts.extend(crate::test_support::sentence_strings(&text));
             texts.push(text);
         }
         let mut found = 0;
@@ -2047,11 +2043,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         for text in sample_texts(&["txt", "md"]) {
-            texts.extend(
-                sentences(&text)
-                    .iter()
-                    .map(|&(a, b)| text[a..b].to_string()),
-            );
+            texts.extend(crate::test_support::sentence_strings(&text));
         }
         let mut hits = 0;
         for text in &texts {
