@@ -643,6 +643,7 @@ fn word_evidence(text: &str) -> WordEvidence {
         double: bool,
     }
     let mut evidence = WordEvidence::default();
+    let mut evidence_umlauts = 0;
     let mut word = Word {
         letters: String::with_capacity(LONGEST_LISTED_WORD + 4),
         ..Default::default()
@@ -662,26 +663,44 @@ fn word_evidence(text: &str) -> WordEvidence {
         word.letters.clear();
         (word.long, word.last, word.double) = (false, '\0', false);
     };
-    for c in text.chars() {
+    let mut letter = |word: &mut Word, lower: char| {
+        if matches!(lower, 'ä' | 'ö') {
+            evidence_umlauts += 1;
+        }
+        if lower == word.last && matches!(lower, 'ä' | 'y' | 'ö') {
+            word.double = true;
+        }
+        word.last = lower;
+        if !word.long {
+            word.letters.push(lower);
+            word.long = word.letters.len() > LONGEST_LISTED_WORD;
+        }
+    };
+    let mut rest = text;
+    while let Some(&b) = rest.as_bytes().first() {
+        // ASCII (most of any notice) without the Unicode tables.
+        if b.is_ascii() {
+            rest = &rest[1..];
+            if b.is_ascii_alphanumeric() {
+                letter(&mut word, char::from(b.to_ascii_lowercase()));
+            } else {
+                finish(&mut word);
+            }
+            continue;
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().expect("not empty");
+        rest = chars.as_str();
         if !c.is_alphanumeric() {
             finish(&mut word);
             continue;
         }
         for lower in c.to_lowercase() {
-            if matches!(lower, 'ä' | 'ö') {
-                evidence.umlauts += 1;
-            }
-            if lower == word.last && matches!(lower, 'ä' | 'y' | 'ö') {
-                word.double = true;
-            }
-            word.last = lower;
-            if !word.long {
-                word.letters.push(lower);
-                word.long = word.letters.len() > LONGEST_LISTED_WORD;
-            }
+            letter(&mut word, lower);
         }
     }
     finish(&mut word);
+    evidence.umlauts = evidence_umlauts;
     evidence
 }
 
@@ -1178,7 +1197,71 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
 mod tests {
     use super::*;
 
+    /// [`word_evidence`] as first written, a character at a time through the Unicode
+    /// tables: the reference for its ASCII fast path.
+    fn word_evidence_by_chars(text: &str) -> WordEvidence {
+        let mut evidence = WordEvidence::default();
+        let mut letters = String::new();
+        let (mut last, mut double) = ('\0', false);
+        let mut finish = |letters: &mut String, last: &mut char, double: &mut bool| {
+            if !letters.is_empty() && letters.len() <= LONGEST_LISTED_WORD {
+                if let Some(&(slot, function)) = LISTED_WORDS.get(letters.as_str()) {
+                    evidence.marked_words[slot] += 1;
+                    if function {
+                        evidence.function_words[slot] += 1;
+                    }
+                }
+            }
+            if *last == 'ä' || *double {
+                evidence.marked_words[0] += 1;
+            }
+            letters.clear();
+            (*last, *double) = ('\0', false);
+        };
+        for c in text.chars() {
+            if !c.is_alphanumeric() {
+                finish(&mut letters, &mut last, &mut double);
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                if matches!(lower, 'ä' | 'ö') {
+                    evidence.umlauts += 1;
+                }
+                if lower == last && matches!(lower, 'ä' | 'y' | 'ö') {
+                    double = true;
+                }
+                last = lower;
+                letters.push(lower);
+            }
+        }
+        finish(&mut letters, &mut last, &mut double);
+        evidence
+    }
+
+    #[test]
+    fn word_evidence_agrees_with_the_reference_on_the_samples() {
+        for text in crate::test_support::sample_texts(&["txt", "md", "html"]) {
+            for piece in text.split("\n\n") {
+                assert_eq!(
+                    word_evidence(piece),
+                    word_evidence_by_chars(piece),
+                    "{piece}"
+                );
+            }
+            assert_eq!(word_evidence(&text), word_evidence_by_chars(&text));
+        }
+    }
+
     proptest::proptest! {
+        /// The ASCII fast path of `word_evidence` counts as the Unicode tables do:
+        /// capitals, digits, marks, and capitals whose lower case is two characters.
+        #[test]
+        fn word_evidence_agrees_with_the_reference(
+            text in "(oCH|Och|JA|ja|ÄÄ|ää|yy|YY|ÖÖ|the|THE|\u{130}|\u{1e9e}|[a-zåäöA-ZÅÄÖ0-9 .,\n\u{00a0}é-])*"
+        ) {
+            proptest::prop_assert_eq!(word_evidence(&text), word_evidence_by_chars(&text));
+        }
+
         /// `field_text` runs MD_EMPHASIS only where `may_have_emphasis` says it may
         /// match: it never matches another text.
         #[test]
