@@ -1,30 +1,48 @@
 //! Regexes with Unicode word boundaries, searched only where they can match.
 //!
 //! The `regex` crate runs a pattern with a Unicode `\b` through its fast lazy DFA only
-//! on ASCII text: on Finnish text (ä, ö) it falls back to the PikeVM, 10 to 100 times
-//! slower. [`Pattern`] keeps the pattern as written and, beside it, a *superset*: the
-//! same pattern with every Unicode word-boundary assertion removed. Removing an
-//! assertion only relaxes the pattern, so the superset matches wherever the pattern
-//! does; where the superset (a DFA search) finds nothing, the pattern cannot match and
-//! is not run. Results are therefore exactly those of the pattern: the tests below
-//! check the superset property on the samples and on random text.
+//! on ASCII text: on Finnish text (ä, ö) it falls back to the PikeVM or the bounded
+//! backtracker, 10 to 100 times slower. [`Pattern`] keeps the pattern as written and
+//! two forms of it without word boundaries, which the lazy DFA runs on any text:
+//!
+//! - The *exact form*, for "does it match anywhere" ([`Pattern::is_match`]). Each
+//!   `\b` is replaced by what it says about the characters around it: between
+//!   characters whose kinds (word or not) the pattern fixes, it always or never holds;
+//!   at the edge of the match it becomes a condition on the one character beyond
+//!   (`(?:\A|\W)` before a word character). The match then grows by that character,
+//!   which changes nothing for `is_match`. Where a boundary's neighbours are not
+//!   known (`\w*\bx`), the pattern has no exact form.
+//! - The *superset*: the same pattern with every Unicode word-boundary assertion
+//!   removed. Removing an assertion only relaxes the pattern, so the superset matches
+//!   wherever the pattern does; where the superset (a DFA search) finds nothing, the
+//!   pattern cannot match and is not run.
+//!
+//! Results are therefore exactly those of the pattern: the tests below check both
+//! forms against it on the samples' kinds of text and on random text. Each form is
+//! compiled on first use, so a pattern only asked whether it matches never compiles
+//! the regex itself.
 
 use std::borrow::Cow;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Captures, Match, Regex, Replacer};
-use regex_automata::meta;
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta, Input};
+use regex_syntax::hir::{Capture, Class, ClassUnicode, Hir, HirKind, Look, Repetition};
 
 /// Haystacks shorter than this are searched whole (one superset test, then the
 /// pattern); longer ones piece by piece where the pattern allows it.
 const PIECEWISE_FROM: usize = 256;
 
-/// A regex and the word-boundary-free superset that guards it.
+/// A regex and the word-boundary-free forms that guard it. Each is compiled on first
+/// use: a pattern asked only whether it matches never compiles the regex itself.
 #[derive(Debug)]
 pub struct Pattern {
-    full: Regex,
-    superset: meta::Regex,
+    source: Box<str>,
+    full: OnceLock<Regex>,
+    superset_hir: Hir,
+    superset: OnceLock<meta::Regex>,
     /// ASCII characters that no match of the pattern (nor of the superset) can
     /// contain and that are no word characters. A long text is cut at them into
     /// pieces, and only the pieces where the superset matches are searched: every
@@ -32,34 +50,102 @@ pub struct Pattern {
     /// character, as it does at the edges of the text. `None` when the pattern has
     /// other assertions (`^`, `$`) or can match the empty string.
     separators: Option<[bool; 128]>,
+    /// The pattern with its word boundaries replaced by the characters around them
+    /// ([`exact_without_word_boundaries`]): it matches somewhere exactly when the
+    /// pattern does, and runs in the lazy DFA on any text. `None` when the pattern's
+    /// boundaries cannot be replaced.
+    exact: Option<(Hir, OnceLock<ForwardDfa>)>,
+}
+
+/// A forward-only lazy DFA and a pool of its caches: all that an "is there a match"
+/// search needs, at about half the compile time of a full regex.
+struct ForwardDfa {
+    dfa: std::sync::Arc<hybrid::dfa::DFA>,
+    caches: Pool<hybrid::dfa::Cache, CacheMaker>,
+}
+
+type CacheMaker = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
+
+impl std::fmt::Debug for ForwardDfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForwardDfa").finish_non_exhaustive()
+    }
+}
+
+impl ForwardDfa {
+    fn new(hir: &Hir) -> Self {
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_from_hir(hir)
+            .expect("a pattern without word boundaries");
+        let dfa = std::sync::Arc::new(
+            hybrid::dfa::DFA::builder()
+                .build_from_nfa(nfa)
+                .expect("a lazy DFA"),
+        );
+        let for_caches = std::sync::Arc::clone(&dfa);
+        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheMaker);
+        ForwardDfa { dfa, caches }
+    }
+
+    /// Whether the DFA matches somewhere in `haystack`; `None` if the lazy DFA gave
+    /// up.
+    fn is_match(&self, haystack: &str) -> Option<bool> {
+        let mut cache = self.caches.get();
+        let input = Input::new(haystack).earliest(true);
+        self.dfa
+            .try_search_fwd(&mut cache, &input)
+            .ok()
+            .map(|m| m.is_some())
+    }
 }
 
 impl Pattern {
-    /// Compile `pattern` (the `regex` crate's syntax). Panics on a bad pattern, like
+    /// Read `pattern` (the `regex` crate's syntax). Panics on a bad pattern, like
     /// the crate's other compiled-once statics.
     pub fn new(pattern: &str) -> Self {
-        let full = Regex::new(pattern).unwrap_or_else(|e| panic!("bad regex {pattern}: {e}"));
         let hir =
             regex_syntax::parse(pattern).unwrap_or_else(|e| panic!("bad regex {pattern}: {e}"));
-        let superset = meta::Regex::builder()
-            .configure(meta::Config::new().which_captures(WhichCaptures::None))
-            .build_from_hir(&without_word_boundaries(&hir))
-            .unwrap_or_else(|e| panic!("bad regex superset of {pattern}: {e}"));
         Pattern {
-            full,
-            superset,
+            source: pattern.into(),
+            full: OnceLock::new(),
+            superset_hir: without_word_boundaries(&hir),
+            superset: OnceLock::new(),
             separators: separators(&hir),
+            exact: exact_without_word_boundaries(&hir, EDGE, EDGE)
+                .map(|(exact, _)| (exact, OnceLock::new())),
         }
     }
 
     /// The pattern as written.
     pub fn regex(&self) -> &Regex {
-        &self.full
+        self.full.get_or_init(|| {
+            Regex::new(&self.source).unwrap_or_else(|e| panic!("bad regex {}: {e}", self.source))
+        })
     }
 
-    /// Whether the pattern can match somewhere in `haystack` (the superset does).
+    /// The superset: the pattern without its word boundaries.
+    fn superset(&self) -> &meta::Regex {
+        self.superset.get_or_init(|| {
+            meta::Regex::builder()
+                .configure(meta::Config::new().which_captures(WhichCaptures::None))
+                .build_from_hir(&self.superset_hir)
+                .unwrap_or_else(|e| panic!("bad regex superset of {}: {e}", self.source))
+        })
+    }
+
+    /// Whether the pattern matches somewhere in `haystack`, by its exact form;
+    /// `None` when it has none (or its lazy DFA gave up).
+    fn exactly(&self, haystack: &str) -> Option<bool> {
+        let (hir, dfa) = self.exact.as_ref()?;
+        dfa.get_or_init(|| ForwardDfa::new(hir)).is_match(haystack)
+    }
+
+    /// Whether the pattern can match somewhere in `haystack`: the exact answer where
+    /// there is one, else the superset's.
     fn may_match(&self, haystack: &str) -> bool {
-        self.superset.is_match(haystack)
+        self.exactly(haystack)
+            .unwrap_or_else(|| self.superset().is_match(haystack))
     }
 
     /// Whether some part of `text` (a sentence of it, a line) may hold a match of the
@@ -69,7 +155,7 @@ impl Pattern {
     /// superset at the same place in the whole. One search can spare a caller the
     /// searches of every part.
     pub fn may_match_within(&self, text: &str) -> bool {
-        self.separators.is_none() || self.may_match(text)
+        self.separators.is_none() || self.superset().is_match(text)
     }
 
     /// The pieces of a long `haystack` where the pattern may match, as byte ranges in
@@ -99,15 +185,22 @@ impl Pattern {
                 }
                 None
             })
-            .filter(move |&(a, b)| self.superset.is_match(&haystack[a..b])),
+            .filter(move |&(a, b)| self.may_match(&haystack[a..b])),
         )
     }
 
     /// As [`Regex::is_match`].
     pub fn is_match(&self, haystack: &str) -> bool {
+        self.exactly(haystack)
+            .unwrap_or_else(|| self.is_match_guarded(haystack))
+    }
+
+    /// [`Self::is_match`] without the exact form: the pattern itself, where the
+    /// guards let it run.
+    fn is_match_guarded(&self, haystack: &str) -> bool {
         match self.pieces(haystack) {
-            Some(mut pieces) => pieces.any(|(a, b)| self.full.is_match_at(&haystack[..b], a)),
-            None => self.may_match(haystack) && self.full.is_match(haystack),
+            Some(mut pieces) => pieces.any(|(a, b)| self.regex().is_match_at(&haystack[..b], a)),
+            None => self.may_match(haystack) && self.regex().is_match(haystack),
         }
     }
 
@@ -148,10 +241,10 @@ impl Pattern {
         &'r self,
         haystack: &'h str,
     ) -> Box<dyn Iterator<Item = Match<'h>> + 'r> {
-        let search = |text: &'h str, start: usize| self.full.find_at(text, start);
+        let search = |text: &'h str, start: usize| self.regex().find_at(text, start);
         match self.piecewise(haystack, search, Match::end) {
             Some(matches) => matches,
-            None if self.may_match(haystack) => Box::new(self.full.find_iter(haystack)),
+            None if self.may_match(haystack) => Box::new(self.regex().find_iter(haystack)),
             None => Box::new(std::iter::empty()),
         }
     }
@@ -161,11 +254,11 @@ impl Pattern {
         &'r self,
         haystack: &'h str,
     ) -> Box<dyn Iterator<Item = Captures<'h>> + 'r> {
-        let search = |text: &'h str, start: usize| self.full.captures_at(text, start);
+        let search = |text: &'h str, start: usize| self.regex().captures_at(text, start);
         let end = |c: &Captures<'h>| c.get(0).expect("group 0").end();
         match self.piecewise(haystack, search, end) {
             Some(matches) => matches,
-            None if self.may_match(haystack) => Box::new(self.full.captures_iter(haystack)),
+            None if self.may_match(haystack) => Box::new(self.regex().captures_iter(haystack)),
             None => Box::new(std::iter::empty()),
         }
     }
@@ -173,9 +266,225 @@ impl Pattern {
     /// As [`Regex::replace_all`].
     pub fn replace_all<'h, R: Replacer>(&self, haystack: &'h str, replacement: R) -> Cow<'h, str> {
         if self.may_match(haystack) {
-            self.full.replace_all(haystack, replacement)
+            self.regex().replace_all(haystack, replacement)
         } else {
             Cow::Borrowed(haystack)
+        }
+    }
+}
+
+/// What may stand on one side of a position in a pattern: a word character (`\w`),
+/// another character, or the edge of the match (text the pattern does not read, or
+/// the end of the haystack). A set of these, as bits.
+type Sides = u8;
+const WORD: Sides = 1;
+const OTHER: Sides = 2;
+const EDGE: Sides = 4;
+/// Another assertion (`^`, `$`): what stands beyond it is not known here.
+const ANCHOR: Sides = 8;
+
+/// A replacement reads the character before the match ([`exact_without_word_boundaries`]).
+const BEYOND_START: u8 = 1;
+/// A replacement reads the character after the match.
+const BEYOND_END: u8 = 2;
+
+/// The kind of one character.
+fn char_side(c: char) -> Sides {
+    if regex_syntax::is_word_character(c) {
+        WORD
+    } else {
+        OTHER
+    }
+}
+
+/// The kinds of the characters of a class.
+fn class_sides(class: &Class) -> Sides {
+    static WORD_CLASS: LazyLock<ClassUnicode> =
+        LazyLock::new(
+            || match regex_syntax::parse(r"\w").expect("\\w").into_kind() {
+                HirKind::Class(Class::Unicode(class)) => class,
+                other => panic!("\\w is a class, not {other:?}"),
+            },
+        );
+    let class = match class {
+        Class::Unicode(class) => class.clone(),
+        Class::Bytes(bytes) => match bytes.to_unicode_class() {
+            Some(class) => class,
+            None => return WORD | OTHER,
+        },
+    };
+    let mut word = class.clone();
+    word.intersect(&WORD_CLASS);
+    let mut other = class;
+    other.difference(&WORD_CLASS);
+    (if word.ranges().is_empty() { 0 } else { WORD })
+        | (if other.ranges().is_empty() { 0 } else { OTHER })
+}
+
+/// Whether `hir` can match the empty string.
+fn nullable(hir: &Hir) -> bool {
+    hir.properties().minimum_len() == Some(0)
+}
+
+/// The kinds of character that can come first (`last`: last) in a non-empty match
+/// of `hir`; 0 when it reads no character; [`ANCHOR`] for an assertion other than
+/// a word boundary, so that no boundary next to it is replaced.
+fn end_sides(hir: &Hir, last: bool) -> Sides {
+    match hir.kind() {
+        HirKind::Empty => 0,
+        HirKind::Look(look) if is_unicode_word_boundary(*look) => 0,
+        HirKind::Look(_) => ANCHOR,
+        HirKind::Literal(lit) => {
+            let edge = std::str::from_utf8(&lit.0).ok().and_then(|s| {
+                if last {
+                    s.chars().next_back()
+                } else {
+                    s.chars().next()
+                }
+            });
+            edge.map_or(WORD | OTHER, char_side)
+        }
+        HirKind::Class(class) => class_sides(class),
+        HirKind::Repetition(rep) if rep.max == Some(0) => 0,
+        HirKind::Repetition(rep) => end_sides(&rep.sub, last),
+        HirKind::Capture(cap) => end_sides(&cap.sub, last),
+        HirKind::Alternation(subs) => subs.iter().fold(0, |s, h| s | end_sides(h, last)),
+        HirKind::Concat(subs) => {
+            let mut sides = 0;
+            let ordered: Box<dyn Iterator<Item = &Hir>> = if last {
+                Box::new(subs.iter().rev())
+            } else {
+                Box::new(subs.iter())
+            };
+            for sub in ordered {
+                sides |= end_sides(sub, last);
+                if !nullable(sub) {
+                    break;
+                }
+            }
+            sides
+        }
+    }
+}
+
+/// One character of `\w` (`word`) or of `\W`, optionally the haystack's edge instead.
+fn one_char(word: bool, or_edge: Option<Look>) -> Hir {
+    let class = if word { r"\w" } else { r"\W" };
+    let class = regex_syntax::parse(class).expect("perl class");
+    match or_edge {
+        Some(edge) => Hir::alternation(vec![Hir::look(edge), class]),
+        None => class,
+    }
+}
+
+/// A Unicode `\b` (`\B` when `negated`) between `before` and `after`, as an
+/// assertion-free pattern that matches where it holds, or `None`.
+///
+/// Between known kinds it always or never holds. At the match's edge it depends on
+/// the text beyond, so the replacement reads that one character (or asserts the
+/// haystack's edge): the match grows by that character, which changes nothing for
+/// [`Pattern::is_match`], the only use.
+fn boundary(before: Sides, after: Sides, negated: bool) -> Option<(Hir, u8)> {
+    let only = |sides: Sides, kind: Sides| sides == kind;
+    let known = |sides: Sides| only(sides, WORD) || only(sides, OTHER);
+    if known(before) && known(after) {
+        let holds = before != after;
+        return Some((
+            if holds != negated {
+                Hir::empty()
+            } else {
+                Hir::fail()
+            },
+            0,
+        ));
+    }
+    if only(before, EDGE) && known(after) {
+        // `\b` before a word character wants no word character before it.
+        let word_before = only(after, WORD) == negated;
+        let edge = (!word_before).then_some(Look::Start);
+        return Some((one_char(word_before, edge), BEYOND_START));
+    }
+    if only(after, EDGE) && known(before) {
+        let word_after = only(before, WORD) == negated;
+        let edge = (!word_after).then_some(Look::End);
+        return Some((one_char(word_after, edge), BEYOND_END));
+    }
+    None
+}
+
+/// `hir` with every Unicode `\b` and `\B` replaced as [`boundary`] says, for
+/// [`Pattern::is_match`]: a pattern without them runs in the lazy DFA on any text.
+/// `None` when a boundary cannot be replaced.
+/// With the result come the edges ([`BEYOND_START`], [`BEYOND_END`]) beyond which it
+/// reads a character.
+fn exact_without_word_boundaries(hir: &Hir, before: Sides, after: Sides) -> Option<(Hir, u8)> {
+    match hir.kind() {
+        HirKind::Look(Look::WordUnicode) => boundary(before, after, false),
+        HirKind::Look(Look::WordUnicodeNegate) => boundary(before, after, true),
+        HirKind::Look(look) if is_unicode_word_boundary(*look) => None,
+        HirKind::Look(_) => Some((hir.clone(), 0)),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => Some((hir.clone(), 0)),
+        HirKind::Capture(Capture { sub, .. }) => exact_without_word_boundaries(sub, before, after),
+        HirKind::Repetition(rep) => {
+            let once = rep.max.is_some_and(|max| max <= 1);
+            let (b, a) = if once {
+                (before, after)
+            } else {
+                (
+                    before | end_sides(&rep.sub, true),
+                    after | end_sides(&rep.sub, false),
+                )
+            };
+            let (sub, beyond) = exact_without_word_boundaries(&rep.sub, b, a)?;
+            if beyond != 0 && !once {
+                return None;
+            }
+            Some((
+                Hir::repetition(Repetition {
+                    min: rep.min,
+                    max: rep.max,
+                    greedy: rep.greedy,
+                    sub: Box::new(sub),
+                }),
+                beyond,
+            ))
+        }
+        HirKind::Alternation(subs) => {
+            let mut beyond = 0;
+            let mut out = Vec::with_capacity(subs.len());
+            for sub in subs {
+                let (h, b) = exact_without_word_boundaries(sub, before, after)?;
+                beyond |= b;
+                out.push(h);
+            }
+            Some((Hir::alternation(out), beyond))
+        }
+        HirKind::Concat(subs) => {
+            let n = subs.len();
+            let mut befores = vec![before; n];
+            for i in 1..n {
+                let prev = &subs[i - 1];
+                befores[i] =
+                    end_sides(prev, true) | if nullable(prev) { befores[i - 1] } else { 0 };
+            }
+            let mut afters = vec![after; n];
+            for i in (0..n.saturating_sub(1)).rev() {
+                let next = &subs[i + 1];
+                afters[i] = end_sides(next, false) | if nullable(next) { afters[i + 1] } else { 0 };
+            }
+            // A path reads at most one character beyond each edge: two parts that
+            // read beyond one edge are two replacements there (`\b\bx`); give up.
+            let mut beyond = 0;
+            let mut out = Vec::with_capacity(n);
+            for (i, sub) in subs.iter().enumerate() {
+                let (h, b) = exact_without_word_boundaries(sub, befores[i], afters[i])?;
+                if beyond & b != 0 {
+                    return None;
+                }
+                beyond |= b;
+                out.push(h);
+            }
+            Some((Hir::concat(out), beyond))
         }
     }
 }
@@ -355,16 +664,52 @@ mod tests {
         let p = Pattern::new(r"(?i)\bdpo\b|^\d{5}$");
         assert!(p.is_match("Yhteys: DPO, puh."));
         assert!(!p.is_match("ädpo"));
-        assert!(p.may_match("ädpo"), "the superset ignores the boundary");
-        assert!(!p.may_match("tietosuoja"));
+        assert!(
+            p.superset().is_match("ädpo"),
+            "the superset ignores the boundary"
+        );
+        assert_eq!(p.exactly("ädpo"), Some(false), "the exact form does not");
+        assert_eq!(p.exactly("(dpo)"), Some(true));
+        assert!(!p.superset().is_match("tietosuoja"));
         assert!(p.is_match("00100"));
-        assert!(!p.may_match("x00100"), "other assertions stay");
+        assert!(!p.superset().is_match("x00100"), "other assertions stay");
         let found: Vec<&str> = p
             .find_iter("dpo ja DPO sekä ädpo")
             .map(|m| m.as_str())
             .collect();
         assert_eq!(found, ["dpo", "DPO"]);
         assert_eq!(p.find_iter("ei mitään").count(), 0);
+    }
+
+    #[test]
+    fn exact_forms_only_where_every_boundary_is_known() {
+        let exact = |pattern: &str| Pattern::new(pattern).exact.is_some();
+        for with in [
+            r"(?i)\bdpo\b",
+            r"(?:\bö)?y\b",
+            r"x\b\s+y",
+            r"(?m)^\s*ei\b",
+            r"\B-\b",
+            r",\bb",
+        ] {
+            assert!(exact(with), "{with}");
+        }
+        for without in [
+            r"\b\ba",
+            r"a\b\b",
+            r"\w*\ba",
+            r"(?:a\b)+",
+            r"^\bfoo",
+            r"\b",
+            r"\b{start}a",
+            r"(?:,|a)\bb",
+        ] {
+            assert!(!exact(without), "{without}");
+        }
+        // Boundaries between known characters always or never hold.
+        let p = Pattern::new(r"x\b\s+y|a\bb");
+        assert_eq!(p.exactly("x  y"), Some(true));
+        assert_eq!(p.exactly("ab"), Some(false));
     }
 
     #[test]
@@ -396,12 +741,19 @@ mod tests {
             Just("(".to_string()),
             Just(")".to_string()),
             Just("; ".to_string()),
+            Just("puh. 0".to_string()),
+            Just("Tel".to_string()),
+            Just("ei ".to_string()),
+            Just("luovutetaan".to_string()),
+            Just("kk".to_string()),
+            Just("Päivä".to_string()),
+            Just("b".to_string()),
             "[a-zäöå0-9]{0,4}",
             "[a-zäöå0-9 ,;:()!\n]{0,30}",
         ]
     }
 
-    const PATTERNS: [&str; 9] = [
+    const PATTERNS: [&str; 18] = [
         r"(?i)\bdpo\b",
         r"(?i)\b(?:\w+)?kunta\b",
         r"\b6\.1\s*[a-f]\b",
@@ -411,6 +763,15 @@ mod tests {
         r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b",
         r"^\d+\b",
         r"\b\w*\b",
+        r"(?i)\bpuh\.?\s*\d|\b(?:tel|phone)\b",
+        r"\B-\b|\b:\B|\Bä",
+        r"\b\ba|a\b\b|(?:\bö)?y\b",
+        r"(?:a\b)+|(?:\bä)*ö|(?:ä\b){2}",
+        r"x\b\s+(?:y|\b-)|(?:,|a)\bb",
+        r"(?i)\b(?:ei|inte|not)\s+(?:\w+\s+){0,3}luovute\w*\b",
+        r"\w*\ba|\d+\b\.?",
+        r"(?u:\b)\p{Lu}\p{Ll}+\b|\b_\b",
+        r"(?i)(?:\bkk\b|päiv\w*\b)[.,]?",
     ];
 
     #[test]
@@ -437,7 +798,11 @@ mod tests {
             for pattern in PATTERNS {
                 let p = Pattern::new(pattern);
                 let full = p.regex();
-                prop_assert!(!full.is_match(&text) || p.may_match(&text));
+                prop_assert!(!full.is_match(&text) || p.superset().is_match(&text));
+                if let Some(found) = p.exactly(&text) {
+                    prop_assert_eq!(found, full.is_match(&text));
+                }
+                prop_assert_eq!(p.is_match_guarded(&text), full.is_match(&text));
                 if !p.may_match_within(&text) {
                     for (i, _) in text.char_indices() {
                         for (j, _) in text[i..].char_indices().skip(1).step_by(7) {
