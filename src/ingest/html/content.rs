@@ -189,19 +189,25 @@ pub fn select(doc: &Html) -> Selection {
     }
 
     // Hidden elements that hold the notice (a privacy-policy modal) are kept.
-    let without_hidden = visible_len(body, &dropped, true);
-    let with_hidden = visible_len(body, &dropped, false);
+    let (without_hidden, with_hidden) = visible_lens(body, &dropped);
     let kept_hidden = with_hidden > 0 && without_hidden * 4 < with_hidden;
     if kept_hidden {
         dropped.retain(|_, d| *d != Drop::Hidden);
     }
+    // The body's visible text from here on: with no hidden elements left to skip
+    // once they are kept.
+    let body_len = if kept_hidden {
+        with_hidden
+    } else {
+        without_hidden
+    };
 
     let furniture_found = dropped.values().any(|d| *d == Drop::Furniture);
     let root = landmark_root(body, &dropped)
         .filter(|r| {
             // A `<main>` holding a fifth of the text or less is not the notice.
             let r_len = tree.get(*r).map_or(0, |n| visible_len(n, &dropped, true));
-            r_len * 5 > visible_len(body, &dropped, true)
+            r_len * 5 > body_len
         })
         .unwrap_or_else(|| {
             if furniture_found {
@@ -423,32 +429,68 @@ fn visible_len(
     dropped: &HashMap<NodeId, Drop>,
     skip_hidden: bool,
 ) -> usize {
-    let mut total = 0;
-    let mut skip: Option<NodeId> = None;
+    let (without_hidden, with_hidden) = visible_lens(root, dropped);
+    if skip_hidden {
+        without_hidden
+    } else {
+        with_hidden
+    }
+}
+
+/// [`visible_len`] without and with the hidden subtrees, in one walk.
+fn visible_lens(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> (usize, usize) {
+    let (mut without_hidden, mut with_hidden) = (0, 0);
+    // A dropped subtree that both counts skip, and a hidden one that only the count
+    // without hidden subtrees skips.
+    let mut skip_all: Option<NodeId> = None;
+    let mut skip_hidden: Option<NodeId> = None;
     for edge in root.traverse() {
         match edge {
             Edge::Open(n) => {
-                if skip.is_some() {
+                if skip_all.is_some() {
                     continue;
                 }
-                if let Some(d) = dropped.get(&n.id()) {
-                    if skip_hidden || *d != Drop::Hidden {
-                        skip = Some(n.id());
+                match dropped.get(&n.id()) {
+                    Some(Drop::Hidden) => {
+                        skip_hidden.get_or_insert(n.id());
+                    }
+                    Some(_) => {
+                        skip_all = Some(n.id());
                         continue;
                     }
+                    None => {}
                 }
                 if let Node::Text(t) = n.value() {
-                    total += t.chars().filter(|c| !c.is_whitespace()).count();
+                    let len = non_space_chars(t);
+                    with_hidden += len;
+                    if skip_hidden.is_none() {
+                        without_hidden += len;
+                    }
                 }
             }
             Edge::Close(n) => {
-                if skip == Some(n.id()) {
-                    skip = None;
+                if skip_all == Some(n.id()) {
+                    skip_all = None;
+                }
+                if skip_hidden == Some(n.id()) {
+                    skip_hidden = None;
                 }
             }
         }
     }
-    total
+    (without_hidden, with_hidden)
+}
+
+/// The characters of `text` that are not white space (`char::is_whitespace`), ASCII
+/// text counted a byte at a time.
+fn non_space_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        text.bytes()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'))
+            .count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
+    }
 }
 
 /// `<main>` (or `role=main`) with the most text, else the `<article>`s' nearest
@@ -558,6 +600,85 @@ mod tests {
         assert!(!words_of(r#"<div class="privacy-policy">x</div>"#));
         assert!(!words_of(r#"<div class="container maincontent">x</div>"#));
         assert!(!words_of(r#"<div class="unavailable">x</div>"#));
+    }
+
+    /// [`visible_len`] as first written: one walk per count.
+    fn visible_len_walk(
+        root: NodeRef<'_, Node>,
+        dropped: &HashMap<NodeId, Drop>,
+        skip_hidden: bool,
+    ) -> usize {
+        let mut total = 0;
+        let mut skip: Option<NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(n) => {
+                    if skip.is_some() {
+                        continue;
+                    }
+                    if let Some(d) = dropped.get(&n.id()) {
+                        if skip_hidden || *d != Drop::Hidden {
+                            skip = Some(n.id());
+                            continue;
+                        }
+                    }
+                    if let Node::Text(t) = n.value() {
+                        total += t.chars().filter(|c| !c.is_whitespace()).count();
+                    }
+                }
+                Edge::Close(n) => {
+                    if skip == Some(n.id()) {
+                        skip = None;
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn one_walk_counts_as_two_on_the_samples() {
+        let pages = crate::test_support::sample_texts(&["html", "htm"]);
+        assert!(pages.len() > 5);
+        let mut checked = 0;
+        for page in pages {
+            let doc = Html::parse_document(&page);
+            // Every element dropped in turn as hidden, furniture or nothing, so that
+            // hidden and other subtrees nest both ways.
+            let kinds = [Some(Drop::Hidden), None, Some(Drop::Furniture), None, None];
+            let dropped: HashMap<NodeId, Drop> = doc
+                .tree
+                .root()
+                .descendants()
+                .filter(|n| n.value().is_element())
+                .enumerate()
+                .filter_map(|(i, n)| kinds[i % kinds.len()].map(|d| (n.id(), d)))
+                .collect();
+            for node in doc.tree.root().descendants() {
+                let expected = (
+                    visible_len_walk(node, &dropped, true),
+                    visible_len_walk(node, &dropped, false),
+                );
+                assert_eq!(visible_lens(node, &dropped), expected);
+                checked += usize::from(expected.0 != expected.1);
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn non_space_chars_counts_as_char_is_whitespace(
+            text in "[a \t\n\r\x0B\x0C\x1Cä\u{a0}\u{2003}\u{3000}-]{0,40}"
+        ) {
+            let ascii: String = text.chars().filter(char::is_ascii).collect();
+            for text in [text, ascii] {
+                proptest::prop_assert_eq!(
+                    non_space_chars(&text),
+                    text.chars().filter(|c| !c.is_whitespace()).count()
+                );
+            }
+        }
     }
 
     #[test]
