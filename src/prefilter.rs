@@ -31,7 +31,7 @@ use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Input};
 use regex_syntax::hir::{Capture, Class, ClassUnicode, Hir, HirKind, Look, Repetition};
 
-/// Haystacks shorter than this are searched whole (one superset test, then the
+/// Haystacks shorter than this are searched whole (one guard test, then the
 /// pattern); longer ones piece by piece where the pattern allows it.
 const PIECEWISE_FROM: usize = 256;
 
@@ -39,16 +39,19 @@ const PIECEWISE_FROM: usize = 256;
 /// use: a pattern asked only whether it matches never compiles the regex itself.
 #[derive(Debug)]
 pub struct Pattern {
+    /// The pattern as written, and its regex once compiled.
     source: Box<str>,
     full: OnceLock<Regex>,
+    /// The pattern without its word boundaries, and its regex once compiled.
     superset_hir: Hir,
     superset: OnceLock<meta::Regex>,
     /// ASCII characters that no match of the pattern (nor of the superset) can
     /// contain and that are no word characters. A long text is cut at them into
-    /// pieces, and only the pieces where the superset matches are searched: every
-    /// match lies inside one piece, and at a piece's edges `\b` sees a non-word
-    /// character, as it does at the edges of the text. `None` when the pattern has
-    /// other assertions (`^`, `$`) or can match the empty string.
+    /// pieces, and only the pieces where the pattern may match (by its exact form,
+    /// else by the superset) are searched: every match lies inside one piece, and at
+    /// a piece's edges `\b` sees a non-word character, as it does at the edges of the
+    /// text. `None` when the pattern has other assertions (`^`, `$`) or can match the
+    /// empty string.
     separators: Option<[bool; 128]>,
     /// The pattern with its word boundaries replaced by the characters around them
     /// ([`exact_without_word_boundaries`]): it matches somewhere exactly when the
