@@ -29,7 +29,7 @@ use regex::{Captures, Match, Regex, Replacer};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta, Input};
-use regex_syntax::hir::{Capture, Class, ClassUnicode, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
 
 /// Haystacks shorter than this are searched whole (one guard test, then the
 /// pattern); longer ones piece by piece where the pattern allows it.
@@ -302,27 +302,52 @@ fn char_side(c: char) -> Sides {
 
 /// The kinds of the characters of a class.
 fn class_sides(class: &Class) -> Sides {
-    static WORD_CLASS: LazyLock<ClassUnicode> =
-        LazyLock::new(
-            || match regex_syntax::parse(r"\w").expect("\\w").into_kind() {
-                HirKind::Class(Class::Unicode(class)) => class,
-                other => panic!("\\w is a class, not {other:?}"),
-            },
-        );
-    let class = match class {
-        Class::Unicode(class) => class.clone(),
+    let unicode;
+    let ranges: Vec<(char, char)> = match class {
+        Class::Unicode(class) => class
+            .ranges()
+            .iter()
+            .map(|r| (r.start(), r.end()))
+            .collect(),
         Class::Bytes(bytes) => match bytes.to_unicode_class() {
-            Some(class) => class,
+            Some(class) => {
+                unicode = class;
+                unicode
+                    .ranges()
+                    .iter()
+                    .map(|r| (r.start(), r.end()))
+                    .collect()
+            }
             None => return WORD | OTHER,
         },
     };
-    let mut word = class.clone();
-    word.intersect(&WORD_CLASS);
-    let mut other = class;
-    other.difference(&WORD_CLASS);
-    (if word.ranges().is_empty() { 0 } else { WORD })
-        | (if other.ranges().is_empty() { 0 } else { OTHER })
+    let word = &WORD_RANGES;
+    let mut sides = 0;
+    for (start, end) in ranges {
+        // The first word range that ends at or after `start`.
+        let i = word.partition_point(|&(_, e)| e < start);
+        match word.get(i) {
+            Some(&(s, e)) if s <= start && end <= e => sides |= WORD,
+            Some(&(s, _)) if s <= end => sides |= WORD | OTHER,
+            _ => sides |= OTHER,
+        }
+    }
+    sides
 }
+
+/// The ranges of the Unicode class `\w`, sorted and apart.
+static WORD_RANGES: LazyLock<Vec<(char, char)>> = LazyLock::new(|| match PERL_WORD.kind() {
+    HirKind::Class(Class::Unicode(class)) => class
+        .ranges()
+        .iter()
+        .map(|r| (r.start(), r.end()))
+        .collect(),
+    other => panic!("\\w is a class, not {other:?}"),
+});
+
+/// `\w` and `\W`, parsed once.
+static PERL_WORD: LazyLock<Hir> = LazyLock::new(|| regex_syntax::parse(r"\w").expect("\\w"));
+static PERL_NOT_WORD: LazyLock<Hir> = LazyLock::new(|| regex_syntax::parse(r"\W").expect("\\W"));
 
 /// Whether `hir` can match the empty string.
 fn nullable(hir: &Hir) -> bool {
@@ -372,8 +397,8 @@ fn end_sides(hir: &Hir, last: bool) -> Sides {
 
 /// One character of `\w` (`word`) or of `\W`, optionally the haystack's edge instead.
 fn one_char(word: bool, or_edge: Option<Look>) -> Hir {
-    let class = if word { r"\w" } else { r"\W" };
-    let class = regex_syntax::parse(class).expect("perl class");
+    let class = if word { &PERL_WORD } else { &PERL_NOT_WORD };
+    let class = Hir::clone(class);
     match or_edge {
         Some(edge) => Hir::alternation(vec![Hir::look(edge), class]),
         None => class,
@@ -682,6 +707,54 @@ mod tests {
             .collect();
         assert_eq!(found, ["dpo", "DPO"]);
         assert_eq!(p.find_iter("ei mitään").count(), 0);
+    }
+
+    #[test]
+    fn class_sides_agree_with_class_arithmetic() {
+        let word = match PERL_WORD.kind() {
+            HirKind::Class(Class::Unicode(class)) => class.clone(),
+            _ => unreachable!(),
+        };
+        let mut checked = 0;
+        for pattern in [
+            r"[a-z]",
+            r"\w",
+            r"\W",
+            r"\S",
+            r"\s",
+            r"\d",
+            r"[äö]",
+            r"[\-–]",
+            r"\p{L}",
+            r"(?s:.)",
+            r"[_ ]",
+            r"(?i)k",
+            r"[^a-z]",
+            r"[0-9.]",
+            r"\p{Lu}",
+            r"[\x00-\x7F]",
+            r"[a-z\x{2000}-\x{3000}]",
+            r"[\p{M}\p{Pc}]",
+            r"(?-u:[\x00-\x7F])",
+        ] {
+            let hir = regex_syntax::parse(pattern).unwrap();
+            let HirKind::Class(class) = hir.kind() else {
+                panic!("{pattern} is no class");
+            };
+            let unicode = match class {
+                Class::Unicode(unicode) => unicode.clone(),
+                Class::Bytes(bytes) => bytes.to_unicode_class().expect("ASCII"),
+            };
+            let mut words = unicode.clone();
+            words.intersect(&word);
+            let mut others = unicode.clone();
+            others.difference(&word);
+            let expected = (if words.ranges().is_empty() { 0 } else { WORD })
+                | (if others.ranges().is_empty() { 0 } else { OTHER });
+            assert_eq!(class_sides(class), expected, "{pattern}");
+            checked += 1;
+        }
+        assert_eq!(checked, 19);
     }
 
     #[test]
