@@ -643,12 +643,11 @@ fn word_evidence(text: &str) -> WordEvidence {
         double: bool,
     }
     let mut evidence = WordEvidence::default();
-    let mut evidence_umlauts = 0;
     let mut word = Word {
         letters: String::with_capacity(LONGEST_LISTED_WORD + 4),
         ..Default::default()
     };
-    let mut finish = |word: &mut Word| {
+    let finish = |word: &mut Word, evidence: &mut WordEvidence| {
         if !word.letters.is_empty() && !word.long {
             if let Some(&(slot, function)) = LISTED_WORDS.get(word.letters.as_str()) {
                 evidence.marked_words[slot] += 1;
@@ -663,9 +662,9 @@ fn word_evidence(text: &str) -> WordEvidence {
         word.letters.clear();
         (word.long, word.last, word.double) = (false, '\0', false);
     };
-    let mut letter = |word: &mut Word, lower: char| {
+    let letter = |word: &mut Word, evidence: &mut WordEvidence, lower: char| {
         if matches!(lower, 'ä' | 'ö') {
-            evidence_umlauts += 1;
+            evidence.umlauts += 1;
         }
         if lower == word.last && matches!(lower, 'ä' | 'y' | 'ö') {
             word.double = true;
@@ -682,9 +681,9 @@ fn word_evidence(text: &str) -> WordEvidence {
         if b.is_ascii() {
             rest = &rest[1..];
             if b.is_ascii_alphanumeric() {
-                letter(&mut word, char::from(b.to_ascii_lowercase()));
+                letter(&mut word, &mut evidence, char::from(b.to_ascii_lowercase()));
             } else {
-                finish(&mut word);
+                finish(&mut word, &mut evidence);
             }
             continue;
         }
@@ -692,15 +691,14 @@ fn word_evidence(text: &str) -> WordEvidence {
         let c = chars.next().expect("not empty");
         rest = chars.as_str();
         if !c.is_alphanumeric() {
-            finish(&mut word);
+            finish(&mut word, &mut evidence);
             continue;
         }
         for lower in c.to_lowercase() {
-            letter(&mut word, lower);
+            letter(&mut word, &mut evidence, lower);
         }
     }
-    finish(&mut word);
-    evidence.umlauts = evidence_umlauts;
+    finish(&mut word, &mut evidence);
     evidence
 }
 

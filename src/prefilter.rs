@@ -302,48 +302,35 @@ fn char_side(c: char) -> Sides {
 
 /// The kinds of the characters of a class.
 fn class_sides(class: &Class) -> Sides {
-    let unicode;
-    let ranges: Vec<(char, char)> = match class {
-        Class::Unicode(class) => class
-            .ranges()
-            .iter()
-            .map(|r| (r.start(), r.end()))
-            .collect(),
+    let converted;
+    let class = match class {
+        Class::Unicode(class) => class,
         Class::Bytes(bytes) => match bytes.to_unicode_class() {
             Some(class) => {
-                unicode = class;
-                unicode
-                    .ranges()
-                    .iter()
-                    .map(|r| (r.start(), r.end()))
-                    .collect()
+                converted = class;
+                &converted
             }
             None => return WORD | OTHER,
         },
     };
-    let word = &WORD_RANGES;
+    let HirKind::Class(Class::Unicode(word)) = PERL_WORD.kind() else {
+        unreachable!("\\w is a Unicode class");
+    };
+    // The ranges of a class are sorted and apart.
+    let word = word.ranges();
     let mut sides = 0;
-    for (start, end) in ranges {
+    for range in class.ranges() {
+        let (start, end) = (range.start(), range.end());
         // The first word range that ends at or after `start`.
-        let i = word.partition_point(|&(_, e)| e < start);
+        let i = word.partition_point(|w| w.end() < start);
         match word.get(i) {
-            Some(&(s, e)) if s <= start && end <= e => sides |= WORD,
-            Some(&(s, _)) if s <= end => sides |= WORD | OTHER,
+            Some(w) if w.start() <= start && end <= w.end() => sides |= WORD,
+            Some(w) if w.start() <= end => sides |= WORD | OTHER,
             _ => sides |= OTHER,
         }
     }
     sides
 }
-
-/// The ranges of the Unicode class `\w`, sorted and apart.
-static WORD_RANGES: LazyLock<Vec<(char, char)>> = LazyLock::new(|| match PERL_WORD.kind() {
-    HirKind::Class(Class::Unicode(class)) => class
-        .ranges()
-        .iter()
-        .map(|r| (r.start(), r.end()))
-        .collect(),
-    other => panic!("\\w is a class, not {other:?}"),
-});
 
 /// `\w` and `\W`, parsed once.
 static PERL_WORD: LazyLock<Hir> = LazyLock::new(|| regex_syntax::parse(r"\w").expect("\\w"));

@@ -206,7 +206,7 @@ pub fn select(doc: &Html) -> Selection {
     let root = landmark_root(body, &dropped)
         .filter(|r| {
             // A `<main>` holding a fifth of the text or less is not the notice.
-            let r_len = tree.get(*r).map_or(0, |n| visible_len(n, &dropped, true));
+            let r_len = tree.get(*r).map_or(0, |n| visible_len(n, &dropped));
             r_len * 5 > body_len
         })
         .unwrap_or_else(|| {
@@ -422,22 +422,13 @@ fn compute_stats(
     stats
 }
 
-/// Visible non-white-space characters under `root`, skipping dropped subtrees
-/// (hidden ones only when `skip_hidden`).
-fn visible_len(
-    root: NodeRef<'_, Node>,
-    dropped: &HashMap<NodeId, Drop>,
-    skip_hidden: bool,
-) -> usize {
-    let (without_hidden, with_hidden) = visible_lens(root, dropped);
-    if skip_hidden {
-        without_hidden
-    } else {
-        with_hidden
-    }
+/// Visible non-white-space characters under `root`, skipping every dropped subtree.
+fn visible_len(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> usize {
+    visible_lens(root, dropped).0
 }
 
-/// [`visible_len`] without and with the hidden subtrees, in one walk.
+/// Visible non-white-space characters under `root`, skipping dropped subtrees:
+/// without and with the hidden ones, in one walk.
 fn visible_lens(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> (usize, usize) {
     let (mut without_hidden, mut with_hidden) = (0, 0);
     // A dropped subtree that both counts skip, and a hidden one that only the count
@@ -509,7 +500,7 @@ fn landmark_root(body: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> Op
         })
         .filter(alive)
         .collect();
-    if let Some(best) = mains.iter().max_by_key(|m| visible_len(**m, dropped, true)) {
+    if let Some(best) = mains.iter().max_by_key(|m| visible_len(**m, dropped)) {
         return Some(best.id());
     }
     let articles: Vec<NodeRef<'_, Node>> = body
@@ -544,7 +535,7 @@ fn densest_path(
         if dropped.contains_key(&n.id()) {
             0
         } else {
-            visible_len(*n, dropped, true)
+            visible_len(*n, dropped)
         }
     };
     let mut current = body;
