@@ -85,7 +85,14 @@ pub fn lowercase(text: &str) -> String {
         }
         let mut chars = rest.chars();
         if let Some(c) = chars.next() {
-            out.extend(c.to_lowercase());
+            match c {
+                // Latin-1 letters (ä, ö, å and their capitals, the commonest non-ASCII
+                // letters here) without the Unicode tables: À..Þ less × lower-case by
+                // adding 0x20, and ß..ÿ are lower case already.
+                'À'..='Þ' if c != '×' => out.push(char::from(c as u8 + 0x20)),
+                'ß'..='ÿ' => out.push(c),
+                _ => out.extend(c.to_lowercase()),
+            }
             rest = chars.as_str();
         }
     }
@@ -480,6 +487,14 @@ mod tests {
             text in "[aAäÄöÖåÅ İıΣσςΑǄǅǆ\u{212a}ẞß0-9.,]{0,24}"
         ) {
             proptest::prop_assert_eq!(lowercase(&text), text.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn lowercase_agrees_on_every_latin_1_letter() {
+        for c in '\u{80}'..='\u{17f}' {
+            let text = format!("a{c}B");
+            assert_eq!(lowercase(&text), text.to_lowercase(), "{c:?}");
         }
     }
 
