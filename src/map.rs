@@ -765,15 +765,17 @@ pub fn detect_language(text: &str) -> Option<Language> {
 /// whatlang's language of a text of at least 40 letters, restricted to fi, sv and en,
 /// when it is reliable (or its confidence above one half).
 fn whatlang_language(text: &str) -> Option<Language> {
-    if text.chars().filter(|c| c.is_alphabetic()).count() < 40 {
+    if text.chars().filter(|c| c.is_alphabetic()).take(40).count() < 40 {
         return None;
     }
-    let detector = whatlang::Detector::with_allowlist(vec![
-        whatlang::Lang::Fin,
-        whatlang::Lang::Swe,
-        whatlang::Lang::Eng,
-    ]);
-    let info = detector.detect(text)?;
+    static DETECTOR: LazyLock<whatlang::Detector> = LazyLock::new(|| {
+        whatlang::Detector::with_allowlist(vec![
+            whatlang::Lang::Fin,
+            whatlang::Lang::Swe,
+            whatlang::Lang::Eng,
+        ])
+    });
+    let info = DETECTOR.detect(text)?;
     (info.is_reliable() || info.confidence() > 0.5).then(|| match info.lang() {
         whatlang::Lang::Swe => Language::Sv,
         whatlang::Lang::Eng => Language::En,
