@@ -704,14 +704,15 @@ pub fn run(jobs: Vec<Job>, config: &RunConfig) -> Result<RunOutcome, String> {
     drop(jobs); // the paths are no longer needed: keep the end of the run small
     let interrupted = briefs.iter().any(Option::is_none);
     let documents: Vec<Brief> = briefs.into_iter().flatten().collect();
-    let read_all = || documents.iter().map(|b| partial.read(b.at));
+    // The records are read back once, in input order: each goes to the grouping, to
+    // run.json and to summary.csv; run.json ends with the groups.
+    let read_back = |b: &Brief| {
+        partial
+            .read(b.at)
+            .map_err(|e| format!("cannot read the run record back: {e}"))
+    };
     let mut builder = record::GroupBuilder::default();
-    for d in read_all() {
-        builder.add(&d.map_err(|e| format!("cannot read the run record back: {e}"))?);
-    }
-    let groups = builder.finish();
-    let group_count = groups.len();
-    if let Some(out) = &config.out {
+    let group_count = if let Some(out) = &config.out {
         let head = RunRecord {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             schema_version: crate::model::SCHEMA_VERSION.to_string(),
@@ -720,21 +721,36 @@ pub fn run(jobs: Vec<Job>, config: &RunConfig) -> Result<RunOutcome, String> {
             documents: Vec::new(),
             groups: Vec::new(),
         };
-        output::write_atomic_with(&out.join(record::RUN_JSON), |w| {
-            record::write_run_json(w, &head, &mut read_all(), &groups).map(|_| ())
-        })
-        .map_err(|e| format!("cannot write run.json: {e}"))?;
-        output::write_atomic_with(&out.join(record::SUMMARY_CSV), |w| {
-            let mut csv = record::SummaryWriter::new(w)?;
-            for d in read_all() {
-                csv.row(&d?)?;
-            }
-            csv.finish().map(|_| ())
-        })
-        .map_err(|e| format!("cannot write summary.csv: {e}"))?;
+        let run_error = |e: std::io::Error| format!("cannot write run.json: {e}");
+        let csv_error = |e: std::io::Error| format!("cannot write summary.csv: {e}");
+        let run_file =
+            output::AtomicFile::create(&out.join(record::RUN_JSON)).map_err(run_error)?;
+        let csv_file =
+            output::AtomicFile::create(&out.join(record::SUMMARY_CSV)).map_err(csv_error)?;
+        let mut run = record::RunJsonWriter::new(run_file, &head).map_err(run_error)?;
+        let mut csv = record::SummaryWriter::new(csv_file).map_err(csv_error)?;
+        for b in &documents {
+            let d = read_back(b)?;
+            builder.add(&d);
+            run.document(&d).map_err(run_error)?;
+            csv.row(&d).map_err(csv_error)?;
+        }
+        let groups = builder.finish();
+        run.finish(&groups)
+            .and_then(output::AtomicFile::commit)
+            .map_err(run_error)?;
+        csv.finish()
+            .and_then(output::AtomicFile::commit)
+            .map_err(csv_error)?;
         drop(partial);
         let _ = std::fs::remove_file(out.join(record::RUN_PARTIAL));
-    }
+        groups.len()
+    } else {
+        for b in &documents {
+            builder.add(&read_back(b)?);
+        }
+        builder.finish().len()
+    };
     Ok(RunOutcome {
         documents,
         groups: group_count,

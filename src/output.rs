@@ -167,20 +167,56 @@ fn temporary_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     }
 }
 
+/// A file written in full or not at all: the bytes go (buffered) to a temporary file
+/// in the target's folder, and [`Self::commit`] syncs it and renames it into place.
+/// Dropped without a commit, the temporary file is removed and the target untouched.
+pub struct AtomicFile {
+    writer: std::io::BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    /// Start writing `path` (creating its folder if needed).
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        Ok(AtomicFile {
+            writer: std::io::BufWriter::new(temporary_file_in(dir)?),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Sync the written bytes to disk and put the file in place.
+    pub fn commit(self) -> std::io::Result<()> {
+        let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
+}
+
 /// Write a file atomically from a writer callback (buffered): a temporary file in the
-/// same directory, then a rename.
+/// same directory, then a rename (see [`AtomicFile`]).
 pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let tmp = temporary_file_in(dir)?;
-    let mut w = std::io::BufWriter::new(tmp);
-    write(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| e.into_error())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut file = AtomicFile::create(path)?;
+    write(&mut file)?;
+    file.commit()
 }
 
 /// Write a file atomically and durably: a temporary file in the same directory, synced

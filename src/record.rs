@@ -603,43 +603,78 @@ impl<W: Write> SummaryWriter<W> {
     }
 }
 
-/// Writes `run.json` one document at a time, in the layout of [`crate::output::to_json`].
-pub fn write_run_json<W: Write>(
-    mut out: W,
-    head: &RunRecord,
-    documents: &mut dyn Iterator<Item = std::io::Result<DocumentRecord>>,
-    groups: &[Group],
-) -> std::io::Result<W> {
-    let indent = |json: String| json.replace('\n', "\n  ");
-    writeln!(out, "{{")?;
-    writeln!(out, "  \"tool_version\": {},", pretty(&head.tool_version))?;
-    writeln!(
-        out,
-        "  \"schema_version\": {},",
-        pretty(&head.schema_version)
-    )?;
-    writeln!(out, "  \"options\": {},", indent(pretty(&head.options)))?;
-    if head.interrupted {
-        writeln!(out, "  \"interrupted\": true,")?;
+/// Writes `run.json` one document at a time, in the layout of [`crate::output::to_json`]:
+/// [`Self::new`] writes the head, [`Self::document`] each document in turn and
+/// [`Self::finish`] the groups, which are known only once every document has been seen.
+pub struct RunJsonWriter<W: Write> {
+    out: W,
+    documents: usize,
+    /// The pretty JSON of the document being written, reused from one to the next.
+    buffer: Vec<u8>,
+}
+
+impl<W: Write> RunJsonWriter<W> {
+    /// Write everything before the first document.
+    pub fn new(mut out: W, head: &RunRecord) -> std::io::Result<Self> {
+        let indent = |json: String| json.replace('\n', "\n  ");
+        writeln!(out, "{{")?;
+        writeln!(out, "  \"tool_version\": {},", pretty(&head.tool_version))?;
+        writeln!(
+            out,
+            "  \"schema_version\": {},",
+            pretty(&head.schema_version)
+        )?;
+        writeln!(out, "  \"options\": {},", indent(pretty(&head.options)))?;
+        if head.interrupted {
+            writeln!(out, "  \"interrupted\": true,")?;
+        }
+        write!(out, "  \"documents\": [")?;
+        Ok(RunJsonWriter {
+            out,
+            documents: 0,
+            buffer: Vec::new(),
+        })
     }
-    write!(out, "  \"documents\": [")?;
-    let mut first = true;
-    for d in documents {
-        let d = d?;
-        write!(out, "{}\n    ", if first { "" } else { "," })?;
-        out.write_all(pretty(&d).replace('\n', "\n    ").as_bytes())?;
-        first = false;
+
+    /// Write the next document.
+    pub fn document(&mut self, document: &DocumentRecord) -> std::io::Result<()> {
+        self.buffer.clear();
+        serde_json::to_writer_pretty(&mut self.buffer, document)?;
+        let separator = if self.documents == 0 { "" } else { "," };
+        write!(self.out, "{separator}\n    ")?;
+        write_indented(&mut self.out, &self.buffer, b"\n    ")?;
+        self.documents += 1;
+        Ok(())
     }
-    writeln!(out, "{}],", if first { "" } else { "\n  " })?;
-    // One group at a time: a group of thousands of versions is still one string.
-    write!(out, "  \"groups\": [")?;
-    for (i, g) in groups.iter().enumerate() {
-        write!(out, "{}\n    ", if i == 0 { "" } else { "," })?;
-        out.write_all(pretty(g).replace('\n', "\n    ").as_bytes())?;
+
+    /// Write the groups and the end of the record.
+    pub fn finish(mut self, groups: &[Group]) -> std::io::Result<W> {
+        let out = &mut self.out;
+        writeln!(out, "{}],", if self.documents == 0 { "" } else { "\n  " })?;
+        // One group at a time: a group of thousands of versions is still one string.
+        write!(out, "  \"groups\": [")?;
+        for (i, g) in groups.iter().enumerate() {
+            write!(out, "{}\n    ", if i == 0 { "" } else { "," })?;
+            write_indented(&mut *out, pretty(g).as_bytes(), b"\n    ")?;
+        }
+        writeln!(out, "{}]", if groups.is_empty() { "" } else { "\n  " })?;
+        writeln!(out, "}}")?;
+        Ok(self.out)
     }
-    writeln!(out, "{}]", if groups.is_empty() { "" } else { "\n  " })?;
-    writeln!(out, "}}")?;
-    Ok(out)
+}
+
+/// `json` with each line break followed by `indent` (pretty JSON has no line breaks
+/// inside strings, so this indents every line but the first).
+fn write_indented(mut out: impl Write, json: &[u8], indent: &[u8]) -> std::io::Result<()> {
+    let mut lines = json.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.write_all(first)?;
+    }
+    for line in lines {
+        out.write_all(indent)?;
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
@@ -778,6 +813,55 @@ mod tests {
         let g = groups(&docs);
         assert_eq!(g[0].newest, None);
         assert!(g[0].differences.is_empty(), "whitespace does not count");
+    }
+
+    #[test]
+    fn streamed_run_record_is_the_whole_record_as_json() {
+        let mut documents = vec![
+            doc("a.txt", "Kunta", "Rekisteri", "2019-01-01", "x"),
+            doc(
+                "b.txt",
+                "Kunta",
+                "Rekisteri",
+                "2021-05-01",
+                "y \"lainaus\"\nrivi",
+            ),
+            DocumentRecord::failed("c.pdf", None, "salattu PDF".into()),
+        ];
+        documents[1].millis = 12;
+        let mut builder = GroupBuilder::default();
+        for d in &documents {
+            builder.add(d);
+        }
+        let groups = builder.finish();
+        assert_eq!(groups.len(), 1);
+        for (documents, groups, interrupted) in [
+            (documents.clone(), groups.clone(), false),
+            (Vec::new(), Vec::new(), true),
+        ] {
+            let run = RunRecord {
+                tool_version: "0.1.0".into(),
+                schema_version: "1".into(),
+                options: serde_json::json!({"max_bytes": 10, "include": ["*.txt"]}),
+                interrupted,
+                documents,
+                groups,
+            };
+            let head = RunRecord {
+                documents: Vec::new(),
+                groups: Vec::new(),
+                ..run.clone()
+            };
+            let mut writer = RunJsonWriter::new(Vec::new(), &head).unwrap();
+            for d in &run.documents {
+                writer.document(d).unwrap();
+            }
+            let streamed = writer.finish(&run.groups).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                crate::output::to_json(&run)
+            );
+        }
     }
 
     #[test]
