@@ -34,8 +34,14 @@ static TERM: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a text is a cloaking placeholder sentence ("…protected from spambots…",
 /// "…suojattu spamboteilta…", "…skyddas mot spambots…").
 pub fn is_cloak_sentence(text: &str) -> bool {
-    text.to_lowercase().contains("spambot")
+    // As `text.to_lowercase().contains("spambot")`, without lower-casing every text
+    // node of the page: no character outside ASCII lower-cases to one of these letters.
+    text.as_bytes()
+        .windows(SPAMBOT.len())
+        .any(|w| w.eq_ignore_ascii_case(SPAMBOT))
 }
+
+const SPAMBOT: &[u8] = b"spambot";
 
 /// Evaluate the `addy` assignments of one script. Returns hash → address.
 pub fn parse_script(script: &str, out: &mut HashMap<String, Cloaked>) {
@@ -200,6 +206,21 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cloak_sentence_is_a_case_blind_spambot() {
+        for text in [
+            "This email address is being protected from spambots.",
+            "Sähköpostiosoite on suojattu SPAMBOTEILTA.",
+            "skyddas mot SpamBots",
+            "spambot",
+        ] {
+            assert!(is_cloak_sentence(text), "{text}");
+        }
+        for text in ["", "spam bot", "spambo", "Tietosuojaseloste", "ſpambot"] {
+            assert!(!is_cloak_sentence(text), "{text}");
+        }
+    }
 
     #[test]
     fn joomla3_script() {

@@ -87,21 +87,7 @@ pub fn render(
     dropped: &HashMap<NodeId, Drop>,
     cloaks: &Cloaks,
 ) -> Rendered {
-    let mut r = Renderer {
-        dropped,
-        cloaks,
-        out: Rendered::default(),
-        segs: Vec::new(),
-        pending_space: false,
-        headings: Vec::new(),
-        emph: 0,
-        li_depth: 0,
-        pre_depth: 0,
-        lists: Vec::new(),
-        pending_prefix: None,
-        anchors: Vec::new(),
-        emph_stack: Vec::new(),
-    };
+    let mut r = Renderer::new(dropped, cloaks);
     r.walk(root);
     r.para_break();
     while r.out.lines.last().is_some_and(|l| l.text.is_empty()) {
@@ -110,7 +96,25 @@ pub fn render(
     r.out
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(dropped: &'a HashMap<NodeId, Drop>, cloaks: &'a Cloaks) -> Self {
+        Renderer {
+            dropped,
+            cloaks,
+            out: Rendered::default(),
+            segs: Vec::new(),
+            pending_space: false,
+            headings: Vec::new(),
+            emph: 0,
+            li_depth: 0,
+            pre_depth: 0,
+            lists: Vec::new(),
+            pending_prefix: None,
+            anchors: Vec::new(),
+            emph_stack: Vec::new(),
+        }
+    }
+
     fn walk(&mut self, root: NodeRef<'_, Node>) {
         let mut skip: Option<NodeId> = None;
         for edge in root.traverse() {
@@ -308,12 +312,27 @@ impl Renderer<'_> {
 
     /// Append text collapsing white space (NBSP included) as a browser does.
     fn push_str(&mut self, t: &str) {
-        for c in t.chars() {
-            if c.is_ascii_whitespace() || c == '\u{a0}' {
+        let collapses = |c: char| c.is_ascii_whitespace() || c == '\u{a0}';
+        let mut rest = t;
+        while let Some(c) = rest.chars().next() {
+            if collapses(c) {
                 self.pending_space = true;
-            } else {
-                self.push_char(c);
+                rest = &rest[c.len_utf8()..];
+                continue;
             }
+            // A run without white space: its first character settles the segment and
+            // the pending space, and `push_char` would append the others as they are.
+            let run = &rest[..rest.find(collapses).unwrap_or(rest.len())];
+            self.push_char(c);
+            let others = &run[c.len_utf8()..];
+            if !others.is_empty() {
+                self.segs
+                    .last_mut()
+                    .expect("push_char leaves a segment")
+                    .text
+                    .push_str(others);
+            }
+            rest = &rest[run.len()..];
         }
     }
 
@@ -637,6 +656,51 @@ mod tests {
 
     fn texts(html: &str) -> Vec<String> {
         lines(html).into_iter().map(|l| l.0).collect()
+    }
+
+    /// `push_str` as first written: one character at a time.
+    fn push_str_by_chars(r: &mut Renderer<'_>, t: &str) {
+        for c in t.chars() {
+            if c.is_ascii_whitespace() || c == '\u{a0}' {
+                r.pending_space = true;
+            } else {
+                r.push_char(c);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Appending a run without white space at once is appending its characters
+        /// one by one, whatever the line, its segments and the pending prefix hold.
+        #[test]
+        fn push_str_by_runs_is_push_str_by_chars(
+            steps in proptest::collection::vec(
+                (0u8..6, "[a-zä \t\n\u{a0}\u{2003}.]{0,12}"),
+                0..12,
+            )
+        ) {
+            let (dropped, cloaks) = (HashMap::new(), Cloaks::default());
+            let mut by_runs = Renderer::new(&dropped, &cloaks);
+            let mut by_chars = Renderer::new(&dropped, &cloaks);
+            for (step, text) in &steps {
+                for (r, runs) in [(&mut by_runs, true), (&mut by_chars, false)] {
+                    match step {
+                        0 => r.emph ^= 1,
+                        1 => r.pending_prefix = Some(format!("{text}. ")),
+                        2 => r.end_line(),
+                        3 => r.li_depth ^= 1,
+                        _ if runs => r.push_str(text),
+                        _ => push_str_by_chars(r, text),
+                    }
+                }
+            }
+            by_runs.end_line();
+            by_chars.end_line();
+            proptest::prop_assert_eq!(
+                format!("{:?}", by_runs.out.lines),
+                format!("{:?}", by_chars.out.lines)
+            );
+        }
     }
 
     #[test]
