@@ -9,9 +9,11 @@
 //! guessing). A bare fragment has no furniture, so all its visible text is kept.
 //! Every walk here is iterative: html5ever builds arbitrarily deep trees.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use ego_tree::{iter::Edge, NodeId, NodeRef};
+
+use super::NodeMap;
 use scraper::{node::Element, Html, Node};
 
 /// Tags whose content is never rendered as text.
@@ -135,7 +137,7 @@ pub struct Selection {
     /// The element whose subtree is rendered.
     pub root: NodeId,
     /// Subtrees not rendered.
-    pub dropped: HashMap<NodeId, Drop>,
+    pub dropped: NodeMap<Drop>,
     /// Hidden elements were kept because without them almost nothing remained.
     pub kept_hidden: bool,
 }
@@ -156,7 +158,7 @@ pub fn select(doc: &Html) -> Selection {
         .find(|n| is_tag(n, "body"))
         .unwrap_or_else(|| tree.root());
 
-    let mut dropped: HashMap<NodeId, Drop> = HashMap::new();
+    let mut dropped: NodeMap<Drop> = NodeMap::default();
     // Pass 1: never-visual and hidden elements.
     for node in tree.root().descendants() {
         if let Node::Element(el) = node.value() {
@@ -368,11 +370,8 @@ pub fn heading_level(name: &str) -> Option<u8> {
 }
 
 /// Per-node text and link-text counts, bottom-up without recursion.
-fn compute_stats(
-    root: NodeRef<'_, Node>,
-    dropped: &HashMap<NodeId, Drop>,
-) -> HashMap<NodeId, Stats> {
-    let mut stats: HashMap<NodeId, Stats> = HashMap::new();
+fn compute_stats(root: NodeRef<'_, Node>, dropped: &NodeMap<Drop>) -> NodeMap<Stats> {
+    let mut stats: NodeMap<Stats> = NodeMap::default();
     let mut skip: Option<NodeId> = None;
     let mut link_depth = 0usize;
     for edge in root.traverse() {
@@ -423,13 +422,13 @@ fn compute_stats(
 }
 
 /// Visible non-white-space characters under `root`, skipping every dropped subtree.
-fn visible_len(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> usize {
+fn visible_len(root: NodeRef<'_, Node>, dropped: &NodeMap<Drop>) -> usize {
     visible_lens(root, dropped).0
 }
 
 /// Visible non-white-space characters under `root`, skipping dropped subtrees:
 /// without and with the hidden ones, in one walk.
-fn visible_lens(root: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> (usize, usize) {
+fn visible_lens(root: NodeRef<'_, Node>, dropped: &NodeMap<Drop>) -> (usize, usize) {
     let (mut without_hidden, mut with_hidden) = (0, 0);
     // A dropped subtree that both counts skip, and a hidden one that only the count
     // without hidden subtrees skips.
@@ -486,7 +485,7 @@ fn non_space_chars(text: &str) -> usize {
 
 /// `<main>` (or `role=main`) with the most text, else the `<article>`s' nearest
 /// common ancestor.
-fn landmark_root(body: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> Option<NodeId> {
+fn landmark_root(body: NodeRef<'_, Node>, dropped: &NodeMap<Drop>) -> Option<NodeId> {
     let alive = |n: &NodeRef<'_, Node>| {
         !n.ancestors()
             .chain([*n])
@@ -528,10 +527,10 @@ fn landmark_root(body: NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>) -> Op
 /// siblings along the way. Returns the deepest element still holding most of the text.
 fn densest_path(
     body: NodeRef<'_, Node>,
-    stats: &HashMap<NodeId, Stats>,
-    dropped: &mut HashMap<NodeId, Drop>,
+    stats: &NodeMap<Stats>,
+    dropped: &mut NodeMap<Drop>,
 ) -> NodeId {
-    let live_text = |n: &NodeRef<'_, Node>, dropped: &HashMap<NodeId, Drop>| {
+    let live_text = |n: &NodeRef<'_, Node>, dropped: &NodeMap<Drop>| {
         if dropped.contains_key(&n.id()) {
             0
         } else {
@@ -596,7 +595,7 @@ mod tests {
     /// [`visible_len`] as first written: one walk per count.
     fn visible_len_walk(
         root: NodeRef<'_, Node>,
-        dropped: &HashMap<NodeId, Drop>,
+        dropped: &NodeMap<Drop>,
         skip_hidden: bool,
     ) -> usize {
         let mut total = 0;
@@ -637,7 +636,7 @@ mod tests {
             // Every element dropped in turn as hidden, furniture or nothing, so that
             // hidden and other subtrees nest both ways.
             let kinds = [Some(Drop::Hidden), None, Some(Drop::Furniture), None, None];
-            let dropped: HashMap<NodeId, Drop> = doc
+            let dropped: NodeMap<Drop> = doc
                 .tree
                 .root()
                 .descendants()

@@ -15,10 +15,17 @@ pub mod render;
 
 use std::collections::HashSet;
 
+use ego_tree::NodeId;
+
 use scraper::{Html, Node};
 
 use super::{IngestError, Ingested};
 use crate::model::{Format, Warning};
+
+/// A map keyed by the nodes of one parsed page. Node ids are indexes the parser hands
+/// out, not text from the page, so the fast Fx hash is safe here (SipHash, the
+/// standard one, was a tenth of content selection).
+pub type NodeMap<V> = rustc_hash::FxHashMap<NodeId, V>;
 
 /// Ingest an HTML page or fragment.
 ///

@@ -16,6 +16,7 @@ use scraper::{node::Element, Node};
 
 use super::cloak::{self, Cloaked};
 use super::content::{heading_level, Drop};
+use super::NodeMap;
 use crate::ingest::{LineCue, SourceLine};
 
 /// Addresses recovered from cloaking scripts.
@@ -24,7 +25,7 @@ pub struct Cloaks {
     /// `cloak<hash>` span id hash → address.
     pub by_hash: HashMap<String, Cloaked>,
     /// Scripts that `document.write` an address where they stand (no cloak span).
-    pub written_by_script: HashMap<NodeId, Cloaked>,
+    pub written_by_script: NodeMap<Cloaked>,
 }
 
 /// What rendering produced.
@@ -64,7 +65,7 @@ enum Block {
 
 /// Renders one subtree.
 struct Renderer<'a> {
-    dropped: &'a HashMap<NodeId, Drop>,
+    dropped: &'a NodeMap<Drop>,
     cloaks: &'a Cloaks,
     out: Rendered,
     segs: Vec<Seg>,
@@ -82,11 +83,7 @@ struct Renderer<'a> {
 }
 
 /// Render the subtree at `root`, skipping `dropped` subtrees.
-pub fn render(
-    root: NodeRef<'_, Node>,
-    dropped: &HashMap<NodeId, Drop>,
-    cloaks: &Cloaks,
-) -> Rendered {
+pub fn render(root: NodeRef<'_, Node>, dropped: &NodeMap<Drop>, cloaks: &Cloaks) -> Rendered {
     let mut r = Renderer::new(dropped, cloaks);
     r.walk(root);
     r.para_break();
@@ -97,7 +94,7 @@ pub fn render(
 }
 
 impl<'a> Renderer<'a> {
-    fn new(dropped: &'a HashMap<NodeId, Drop>, cloaks: &'a Cloaks) -> Self {
+    fn new(dropped: &'a NodeMap<Drop>, cloaks: &'a Cloaks) -> Self {
         Renderer {
             dropped,
             cloaks,
@@ -650,7 +647,7 @@ mod tests {
 
     fn lines(html: &str) -> Vec<(String, LineCue)> {
         let doc = Html::parse_fragment(html);
-        let out = render(doc.tree.root(), &HashMap::new(), &Cloaks::default());
+        let out = render(doc.tree.root(), &NodeMap::default(), &Cloaks::default());
         out.lines.into_iter().map(|l| (l.text, l.cue)).collect()
     }
 
@@ -679,7 +676,7 @@ mod tests {
                 0..12,
             )
         ) {
-            let (dropped, cloaks) = (HashMap::new(), Cloaks::default());
+            let (dropped, cloaks) = (NodeMap::default(), Cloaks::default());
             let mut by_runs = Renderer::new(&dropped, &cloaks);
             let mut by_chars = Renderer::new(&dropped, &cloaks);
             for (step, text) in &steps {
