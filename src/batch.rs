@@ -498,7 +498,7 @@ fn write_results(
     }
     let paths = output::result_paths(out, &job.relative, results.len());
     for (result, path) in results.iter().zip(&paths) {
-        output::write_result_file(path, output::to_json(result).as_bytes())
+        output::write_json_result(path, result)
             .map_err(|e| format!("cannot write the result: {e}"))?;
     }
     if ctx.config.emit_text {

@@ -148,6 +148,26 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// [`write_result_file`] of `value` as [`to_json`] gives it, serialised into a buffer
+/// that each worker thread keeps from one document to the next (a result is tens of
+/// kilobytes: a new buffer would grow and copy itself about ten times).
+pub fn write_json_result<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        serde_json::to_writer_pretty(&mut *buffer, value).expect("result types always serialise");
+        buffer.push(b'\n');
+        let result = write_result_file(path, buffer);
+        // One huge result should not stay with the thread for the rest of the run.
+        if buffer.capacity() > 1 << 22 {
+            *buffer = Vec::new();
+        }
+        result
+    })
+}
+
 /// A new temporary file in `dir`, creating `dir` (and its parents) only when it is
 /// missing: most result files go to folders that exist, and trying first saves two
 /// system calls per file.
@@ -271,6 +291,18 @@ mod tests {
         }
         assert!(is_document_name("a.zip/b.TXT"));
         assert!(!is_document_name("a/b.png"));
+    }
+
+    #[test]
+    fn json_results_are_to_json_whatever_came_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = serde_json::json!({"text": "ä".repeat(5000), "n": [1, 2, 3]});
+        let short = serde_json::json!({"title": "Rekisteriseloste", "fields": {}});
+        for (i, value) in [&long, &short, &long].into_iter().enumerate() {
+            let p = dir.path().join(format!("{i}.json"));
+            write_json_result(&p, value).unwrap();
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), to_json(value));
+        }
     }
 
     #[test]
