@@ -112,9 +112,18 @@ fn first_line(s: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The first 16 hex digits of the SHA-256 of `text`'s words joined by single spaces
+/// (`normalise::single_spaced`), hashed word by word without building that text.
 fn text_hash(text: &str) -> String {
-    let normalised = crate::normalise::single_spaced(text);
-    crate::pipeline::sha256_hex(normalised.as_bytes())[..16].to_string()
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            hasher.update(b" ");
+        }
+        hasher.update(word.as_bytes());
+    }
+    crate::pipeline::hex(&hasher.finalize()[..8])
 }
 
 fn enum_name<T: Serialize>(value: &T) -> Option<String> {
@@ -860,6 +869,18 @@ mod tests {
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),
                 crate::output::to_json(&run)
+            );
+        }
+    }
+
+    #[test]
+    fn text_hash_is_the_hash_of_the_single_spaced_text() {
+        for text in ["", "a", "  Rekisterin \n nimi\t ", "ä\u{a0}ö\u{3000}x y"] {
+            let single = crate::normalise::single_spaced(text);
+            assert_eq!(
+                text_hash(text),
+                crate::pipeline::sha256_hex(single.as_bytes())[..16],
+                "{text:?}"
             );
         }
     }
