@@ -68,6 +68,11 @@ pub fn cap_nesting(html: &str) -> Option<String> {
 
 fn cap_nesting_at(html: &str, cap: usize) -> Option<String> {
     let bytes = html.as_bytes();
+    // Each level of nesting takes a start tag, and each tag a `<`: markup with fewer
+    // than `cap` of them cannot be too deep, and most pages need no scan.
+    if bytes.iter().filter(|&&b| b == b'<').count() < cap {
+        return None;
+    }
     let mut stack = Stack::default();
     let mut suppressed: HashMap<String, usize> = HashMap::new();
     // Byte ranges to remove.
@@ -246,6 +251,16 @@ mod tests {
         assert_eq!(cap_nesting_at(page, 6), None);
         let many_items: String = "<li>x".repeat(100);
         assert_eq!(cap_nesting_at(&format!("<ul>{many_items}</ul>"), 5), None);
+    }
+
+    #[test]
+    fn one_tag_past_the_cap_is_flattened() {
+        for cap in 1..6 {
+            let at_cap = "<div>".repeat(cap);
+            assert_eq!(cap_nesting_at(&format!("{at_cap}x"), cap), None);
+            let past = cap_nesting_at(&format!("{at_cap}<div>x"), cap).expect("capped");
+            assert_eq!(past.matches("<div>").count(), cap);
+        }
     }
 
     #[test]
