@@ -389,7 +389,7 @@ fn compute_stats(root: NodeRef<'_, Node>, dropped: &NodeMap<Drop>) -> NodeMap<St
                         }
                     }
                     Node::Text(t) => {
-                        let len = t.chars().filter(|c| !c.is_whitespace()).count();
+                        let len = non_space_chars(t);
                         let s = stats.entry(n.id()).or_default();
                         s.text += len;
                         if link_depth > 0 {
