@@ -1042,12 +1042,14 @@ pub fn map(norm: &NormText, seg: &Segmented) -> Mapped {
     let mut sections_out = Vec::new();
     let mut texts: BTreeMap<FieldKey, (Vec<String>, Vec<Provenance>)> = BTreeMap::new();
     let mut warnings = Vec::new();
-    if norm
-        .text
-        .contains("sähköpostiosoite on suojattu spamboteilta")
-        || norm
+    // Both sentences hold "spambot", which a short-needle search rules out quickly.
+    if norm.text.contains("spambot")
+        && (norm
             .text
-            .contains("e-mail address is being protected from spambots")
+            .contains("sähköpostiosoite on suojattu spamboteilta")
+            || norm
+                .text
+                .contains("e-mail address is being protected from spambots"))
     {
         warnings.push(Warning::new(
             "email-hidden",
