@@ -144,6 +144,16 @@ fn clean_nfc(raw: &str) -> String {
     let mut out = CleanLine::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(&first) = rest.as_bytes().first() {
+        // A run of visible ASCII (a word, most often) is kept as it is.
+        let visible = rest
+            .bytes()
+            .position(|b| !matches!(b, b'!'..=b'~'))
+            .unwrap_or(rest.len());
+        if visible > 0 {
+            out.push_visible_ascii(&rest[..visible]);
+            rest = &rest[visible..];
+            continue;
+        }
         let c = if first.is_ascii() {
             rest = &rest[1..];
             match first {
@@ -210,6 +220,13 @@ impl CleanLine {
                 self.text.push(c);
             }
         }
+    }
+
+    /// Append characters from `!` to `~`, none of them dropped or a space: what
+    /// [`Self::push`] does with each of them.
+    fn push_visible_ascii(&mut self, run: &str) {
+        self.after_space = false;
+        self.text.push_str(run);
     }
 
     fn finish(mut self) -> String {
