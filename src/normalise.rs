@@ -117,7 +117,12 @@ pub fn single_spaced(text: &str) -> String {
 /// decomposing and recomposing it (most lines are; all ASCII lines are). NFC leaves
 /// such a text unchanged.
 pub fn is_nfc(text: &str) -> bool {
-    unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    // Every character up to U+00FF is in NFC whatever surrounds it (none composes with
+    // what precedes it), and its UTF-8 has no byte from C4 up: such text (ASCII,
+    // Finnish, Swedish) needs no look at the tables.
+    text.bytes().all(|b| b < 0xc4)
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
 }
 
 /// `text` in NFC, composed only when [`is_nfc`] cannot tell that it already is.
@@ -505,6 +510,18 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(lowercase(&text), text.to_lowercase());
         }
+    }
+
+    #[test]
+    fn latin_1_text_is_nfc_by_the_quick_check() {
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        for c in '\0'..='\u{ff}' {
+            let text = format!("A{c}ä");
+            assert!(text.bytes().all(|b| b < 0xc4), "{c:?}");
+            assert_eq!(is_nfc_quick(text.chars()), IsNormalized::Yes, "{c:?}");
+        }
+        assert!(!is_nfc("a\u{0308}"), "a combining mark needs the tables");
+        assert!(is_nfc("Ā"));
     }
 
     #[test]
