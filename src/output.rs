@@ -228,17 +228,6 @@ impl Write for AtomicFile {
     }
 }
 
-/// Write a file atomically from a writer callback (buffered): a temporary file in the
-/// same directory, then a rename (see [`AtomicFile`]).
-pub fn write_atomic_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut file = AtomicFile::create(path)?;
-    write(&mut file)?;
-    file.commit()
-}
-
 /// Write a file atomically and durably: a temporary file in the same directory, synced
 /// to disk, then a rename. For the run record and blessed golden files.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -303,6 +292,29 @@ mod tests {
             write_json_result(&p, value).unwrap();
             assert_eq!(std::fs::read_to_string(&p).unwrap(), to_json(value));
         }
+    }
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new/run.json");
+        let mut dropped = AtomicFile::create(&p).unwrap();
+        dropped.write_all(b"partial").unwrap();
+        drop(dropped);
+        assert!(!p.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("new")).unwrap().count(),
+            0
+        );
+        let mut file = AtomicFile::create(&p).unwrap();
+        file.write_all(b"{}").unwrap();
+        assert!(!p.exists(), "nothing in place before the commit");
+        file.commit().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"{}");
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("new")).unwrap().count(),
+            1
+        );
     }
 
     #[test]
