@@ -143,9 +143,15 @@ pub fn norm_text_path(out: &Path, relative: &str) -> PathBuf {
 
 /// Serialise a value as pretty JSON with a final newline.
 pub fn to_json<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("result types always serialise");
-    s.push('\n');
-    s
+    let mut buffer = Vec::new();
+    pretty_json_into(&mut buffer, value);
+    String::from_utf8(buffer).expect("serde_json writes UTF-8")
+}
+
+/// Append `value` as [`to_json`] gives it to `buffer`.
+fn pretty_json_into<T: Serialize>(buffer: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer_pretty(&mut *buffer, value).expect("result types always serialise");
+    buffer.push(b'\n');
 }
 
 /// [`write_result_file`] of `value` as [`to_json`] gives it, serialised into a buffer
@@ -157,8 +163,7 @@ pub fn write_json_result<T: Serialize>(path: &Path, value: &T) -> std::io::Resul
     }
     BUFFER.with_borrow_mut(|buffer| {
         buffer.clear();
-        serde_json::to_writer_pretty(&mut *buffer, value).expect("result types always serialise");
-        buffer.push(b'\n');
+        pretty_json_into(buffer, value);
         let result = write_result_file(path, buffer);
         // One huge result should not stay with the thread for the rest of the run.
         if buffer.capacity() > 1 << 22 {
@@ -231,7 +236,9 @@ impl Write for AtomicFile {
 /// Write a file atomically and durably: a temporary file in the same directory, synced
 /// to disk, then a rename. For the run record and blessed golden files.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    write_atomic_inner(path, contents, true)
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(contents)?;
+    file.commit()
 }
 
 /// Write one document's result atomically (a temporary file, then a rename), without
@@ -240,16 +247,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 /// After a power loss, `--resume` cannot tell a lost result from a written one; run
 /// `sync` after a run if that matters.
 pub fn write_result_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    write_atomic_inner(path, contents, false)
-}
-
-fn write_atomic_inner(path: &Path, contents: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut tmp = temporary_file_in(dir)?;
     tmp.write_all(contents)?;
-    if durable {
-        tmp.as_file().sync_all()?;
-    }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
