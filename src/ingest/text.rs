@@ -242,6 +242,9 @@ fn is_latin_single_byte(encoding: &'static Encoding) -> bool {
 /// Reject text in which control characters (other than tab, line feed, carriage
 /// return and form feed) are more than 1 % of the characters: no encoding explains it.
 fn check_control_share(text: &str) -> Result<(), IngestError> {
+    if !has_counted_control(text.as_bytes()) {
+        return Ok(());
+    }
     let mut total = 0usize;
     let mut control = 0usize;
     for c in text.chars() {
@@ -256,6 +259,28 @@ fn check_control_share(text: &str) -> Result<(), IngestError> {
         )));
     }
     Ok(())
+}
+
+/// Whether UTF-8 `bytes` hold a control character that [`check_control_share`] counts
+/// (C0 but tab to carriage return, DEL, and C1, `C2 80` to `C2 9F`); without one, the
+/// text need not be read a character at a time. Each 64 bytes are first read without
+/// branching (which the compiler vectorises); only a piece with a `C2` byte, such as
+/// that of `§` or a no-break space, is read again for what follows it.
+fn has_counted_control(bytes: &[u8]) -> bool {
+    const PIECE: usize = 64;
+    let c0_or_delete = |b: u8| (b < 0x20 && !(0x09..=0x0d).contains(&b)) || b == 0x7f;
+    bytes.chunks(PIECE).enumerate().any(|(n, piece)| {
+        let (mut control, mut c2) = (false, false);
+        for &b in piece {
+            control |= c0_or_delete(b);
+            c2 |= b == 0xc2;
+        }
+        control
+            || (c2
+                && piece.iter().enumerate().any(|(i, &b)| {
+                    b == 0xc2 && matches!(bytes.get(n * PIECE + i + 1), Some(0x80..=0x9f))
+                }))
+    })
 }
 
 /// UTF-16 without a BOM: NUL in nearly every odd (LE) or even (BE) byte of ASCII-heavy text.
@@ -337,6 +362,45 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "Rekisterinpitäjä\nÄänekosken kaupunki, Öljytie 5, Åbo\n";
+
+    /// Whether `text` has a character that [`check_control_share`] counts, a character
+    /// at a time: the reference for [`has_counted_control`].
+    fn has_counted_control_by_chars(text: &str) -> bool {
+        text.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{000c}' | '\u{000b}'))
+    }
+
+    #[test]
+    fn counted_controls_are_found_anywhere_in_a_piece() {
+        for control in [
+            '\0', '\u{8}', '\u{e}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}',
+        ] {
+            for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+                let mut text = "a§\u{a0}b".repeat(60);
+                let at = crate::values::floor_char_boundary(&text, at);
+                text.insert(at, control);
+                assert!(has_counted_control(text.as_bytes()), "{control:?} at {at}");
+            }
+        }
+        for quiet in ["", "\t\n\r\u{b}\u{c}", "§ ja\u{a0}¤ \u{a0}", "\u{a0}\u{bf}"] {
+            assert!(
+                !has_counted_control(quiet.repeat(40).as_bytes()),
+                "{quiet:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn has_counted_control_agrees_with_the_characters(
+            text in "[a-z \t\n\r\u{0}-\u{1f}\u{7f}-\u{a7}äö€]{0,200}"
+        ) {
+            proptest::prop_assert_eq!(
+                has_counted_control(text.as_bytes()),
+                has_counted_control_by_chars(&text)
+            );
+        }
+    }
 
     #[test]
     fn utf8_plain_and_with_bom() {
