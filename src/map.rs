@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
-use crate::prefilter::Pattern;
+use crate::prefilter::{Pattern, PatternSet};
 
 use crate::model::{
     Dates, FieldKey, FieldValue, Language, MatchKind, NoticeKind, Provenance, Section, Span,
@@ -339,102 +339,82 @@ pub fn field_text(norm: &NormText, from: usize, to: usize, body_start: usize) ->
 
 // ---------------------------------------------------------------- content classification
 
-/// Content patterns per field, for paragraphs without a heading.
-static CONTENT_RULES: LazyLock<Vec<(FieldKey, Regex)>> = LazyLock::new(|| {
-    vec![
-        (
-            FieldKey::Controller,
-            re(
-                r"(?i)on\s+(?:\w+\s+)?rekisterinpitäjä|rekisterinpitäjänä\s+toimii|ylläpitää\s+(?:useita\s+)?(?:henkilö)?rekistere|är\s+personuppgiftsansvarig|is\s+the\s+(?:data\s+)?controller",
-            ),
-        ),
-        (
-            FieldKey::Dpo,
-            re(
-                r"(?i)tietosuojavastaava|tietosuojaryhm|dataskyddsombud|data\s+protection\s+officer|kysymyksiä\s+tietosuoja",
-            ),
-        ),
-        (
-            FieldKey::ContactPerson,
-            re(r"(?i)yhteyshenkilö|kontaktperson|contact\s+person"),
-        ),
-        (
-            FieldKey::Purpose,
-            re(
-                r"(?i)henkilötietoja\s+(?:käytetään|käsitellään|tarvitaan)|käyttötarkoitu|käsittelyn\s+tarkoitu|tarvitaan\s+palvelujen|används\s+för|ändamål|purpose|are\s+used\s+(?:for|to)",
-            ),
-        ),
-        (
-            FieldKey::LegalBasis,
-            re(
-                r"(?i)lakisääteis\w*\s+(?:tehtäv|velvoit)|oikeusperust|antanut\s+luvan|suostumukse\w+\s+perusteella|rättslig\s+grund|legal\s+basis",
-            ),
-        ),
-        (
-            FieldKey::DataContent,
-            re(
-                r"(?i)henkilötietoja\s+kuten|voi\s+olla\s+esimerkiksi\s+henkilötietoja|sisältää\s+(?:vain\s+)?(?:ne\s+)?tiedot|tallennetaan\s+(?:seuraavat\s+)?tiedot|personuppgifter\s+såsom|such\s+as\s+name",
-            ),
-        ),
-        (
-            FieldKey::Sources,
-            re(
-                r"(?i)tiedot\s+saadaan|tietolähte|saadaan\s+(?:asiakkaalta|rekisteröidyltä)|uppgifterna\s+fås|are\s+obtained\s+from",
-            ),
-        ),
-        (
-            FieldKey::Disclosures,
-            re(r"(?i)luovute\w*|luovuttaa|lämnas\s+(?:inte\s+)?ut|disclos"),
-        ),
-        (
-            FieldKey::Transfers,
-            re(
-                r"(?i)eu:n\s+(?:tai\s+eta:n\s+)?ulkopuol|eta-alueen\s+ulkopuol|utanför\s+eu|outside\s+the\s+(?:eu|eea)",
-            ),
-        ),
-        (
-            FieldKey::Processors,
-            re(
-                r"(?i)ulkopuolisilla\s+palveluntuottajilla|palveluntuottaj\w+\s+kanssa|toimittaja\w*\s+kanssa|henkilötietojen\s+käsittelijä|personuppgiftsbiträd|processors?\b",
-            ),
-        ),
-        (
-            FieldKey::AutomatedDecisions,
-            re(
-                r"(?i)profiloin\w*|automaattis\w*\s+päätöksente|profilering|automatiserat\s+beslut|profiling|automated\s+decision",
-            ),
-        ),
-        (
-            FieldKey::Rights,
-            re(
-                r"(?i)oikeus\s+(?:\w+\s+){0,3}(?:peruuttaa|tarkastaa|saada|oikaista|vaatia|poistaa|vastustaa)|rätt\s+att|right\s+to|has\s+the\s+right",
-            ),
-        ),
-        (
-            FieldKey::Retention,
-            re(
-                r"(?i)säilytetään|säilytysai|hävitetään|säilyttää\s+tietoja|bevaras|sparas|retained|stored\s+for|kept\s+for",
-            ),
-        ),
-        (
-            FieldKey::Security,
-            re(
-                r"(?i)tietomurto|pääsy\s+(?:\w+\s+){0,4}ainoastaan|käyttöoikeu|suojattu|salasan|väärinkäytös|tietoturva|dataintrång|security\s+breach|protected\s+by|access\s+(?:is\s+)?restricted",
-            ),
-        ),
-    ]
-});
+/// What a sentence says that tells its field, for paragraphs without a heading: the
+/// rules of [`classify_paragraph`].
+const CONTENT_RULES: &[(FieldKey, &str)] = &[
+    (
+        FieldKey::Controller,
+        r"(?i)on\s+(?:\w+\s+)?rekisterinpitäjä|rekisterinpitäjänä\s+toimii|ylläpitää\s+(?:useita\s+)?(?:henkilö)?rekistere|är\s+personuppgiftsansvarig|is\s+the\s+(?:data\s+)?controller",
+    ),
+    (
+        FieldKey::Dpo,
+        r"(?i)tietosuojavastaava|tietosuojaryhm|dataskyddsombud|data\s+protection\s+officer|kysymyksiä\s+tietosuoja",
+    ),
+    (
+        FieldKey::ContactPerson,
+        r"(?i)yhteyshenkilö|kontaktperson|contact\s+person",
+    ),
+    (
+        FieldKey::Purpose,
+        r"(?i)henkilötietoja\s+(?:käytetään|käsitellään|tarvitaan)|käyttötarkoitu|käsittelyn\s+tarkoitu|tarvitaan\s+palvelujen|används\s+för|ändamål|purpose|are\s+used\s+(?:for|to)",
+    ),
+    (
+        FieldKey::LegalBasis,
+        r"(?i)lakisääteis\w*\s+(?:tehtäv|velvoit)|oikeusperust|antanut\s+luvan|suostumukse\w+\s+perusteella|rättslig\s+grund|legal\s+basis",
+    ),
+    (
+        FieldKey::DataContent,
+        r"(?i)henkilötietoja\s+kuten|voi\s+olla\s+esimerkiksi\s+henkilötietoja|sisältää\s+(?:vain\s+)?(?:ne\s+)?tiedot|tallennetaan\s+(?:seuraavat\s+)?tiedot|personuppgifter\s+såsom|such\s+as\s+name",
+    ),
+    (
+        FieldKey::Sources,
+        r"(?i)tiedot\s+saadaan|tietolähte|saadaan\s+(?:asiakkaalta|rekisteröidyltä)|uppgifterna\s+fås|are\s+obtained\s+from",
+    ),
+    (
+        FieldKey::Disclosures,
+        r"(?i)luovute\w*|luovuttaa|lämnas\s+(?:inte\s+)?ut|disclos",
+    ),
+    (
+        FieldKey::Transfers,
+        r"(?i)eu:n\s+(?:tai\s+eta:n\s+)?ulkopuol|eta-alueen\s+ulkopuol|utanför\s+eu|outside\s+the\s+(?:eu|eea)",
+    ),
+    (
+        FieldKey::Processors,
+        r"(?i)ulkopuolisilla\s+palveluntuottajilla|palveluntuottaj\w+\s+kanssa|toimittaja\w*\s+kanssa|henkilötietojen\s+käsittelijä|personuppgiftsbiträd|processors?\b",
+    ),
+    (
+        FieldKey::AutomatedDecisions,
+        r"(?i)profiloin\w*|automaattis\w*\s+päätöksente|profilering|automatiserat\s+beslut|profiling|automated\s+decision",
+    ),
+    (
+        FieldKey::Rights,
+        r"(?i)oikeus\s+(?:\w+\s+){0,3}(?:peruuttaa|tarkastaa|saada|oikaista|vaatia|poistaa|vastustaa)|rätt\s+att|right\s+to|has\s+the\s+right",
+    ),
+    (
+        FieldKey::Retention,
+        r"(?i)säilytetään|säilytysai|hävitetään|säilyttää\s+tietoja|bevaras|sparas|retained|stored\s+for|kept\s+for",
+    ),
+    (
+        FieldKey::Security,
+        r"(?i)tietomurto|pääsy\s+(?:\w+\s+){0,4}ainoastaan|käyttöoikeu|suojattu|salasan|väärinkäytös|tietoturva|dataintrång|security\s+breach|protected\s+by|access\s+(?:is\s+)?restricted",
+    ),
+];
 
 /// The fields a heading-less paragraph speaks of, best first.
 pub fn classify_paragraph(text: &str) -> Vec<(FieldKey, f64)> {
     let mut scores: Vec<(FieldKey, f64)> = Vec::new();
+    // Every rule in one pass over each sentence.
+    static RULES: LazyLock<PatternSet> =
+        LazyLock::new(|| PatternSet::new(CONTENT_RULES.iter().map(|(_, rule)| *rule)));
     let sentences = values::sentences(text);
     let sentence_count = sentences.len().max(1) as f64;
-    for (field, pattern) in CONTENT_RULES.iter() {
-        let hits = sentences
-            .iter()
-            .filter(|&&(a, b)| pattern.is_match(&text[a..b]))
-            .count();
+    let mut hits = vec![0usize; CONTENT_RULES.len()];
+    for &(a, b) in &sentences {
+        for (count, matched) in hits.iter_mut().zip(RULES.matches(&text[a..b])) {
+            *count += usize::from(matched);
+        }
+    }
+    for ((field, _), hits) in CONTENT_RULES.iter().zip(hits) {
         if hits > 0 {
             let score = (0.5 + 0.4 * (hits as f64 / sentence_count)).min(0.9);
             scores.push((*field, (score * 1000.0).round() / 1000.0));

@@ -596,6 +596,88 @@ fn without_word_boundaries(hir: &Hir) -> Hir {
     }
 }
 
+/// Patterns asked together which of them match a text: one pass of a lazy DFA over
+/// all their supersets (each pattern without its word boundaries), where asking each
+/// pattern would read the text once per pattern. The superset's answer is the
+/// pattern's own for a pattern without word boundaries; a pattern with them is asked
+/// itself, and only where its superset matched.
+pub struct PatternSet {
+    dfa: std::sync::Arc<hybrid::dfa::DFA>,
+    caches: Pool<hybrid::dfa::Cache, CacheMaker>,
+    /// Each pattern as written, with its regex once compiled, and whether it has word
+    /// boundaries (so that its superset's match must be confirmed).
+    patterns: Vec<(Box<str>, OnceLock<Regex>, bool)>,
+}
+
+impl std::fmt::Debug for PatternSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatternSet")
+            .field("patterns", &self.patterns.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PatternSet {
+    /// The set of `patterns` (the `regex` crate's syntax). Panics on a bad pattern or
+    /// one with an assertion other than a Unicode word boundary (`^`, `$`).
+    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut supersets = Vec::new();
+        let mut kept = Vec::new();
+        for pattern in patterns {
+            let hir =
+                regex_syntax::parse(pattern).unwrap_or_else(|e| panic!("bad regex {pattern}: {e}"));
+            let superset = without_word_boundaries(&hir);
+            assert!(
+                superset.properties().look_set().is_empty(),
+                "{pattern}: a pattern set takes no assertion but word boundaries"
+            );
+            supersets.push(superset);
+            let bounded = !hir.properties().look_set().is_empty();
+            kept.push((Box::<str>::from(pattern), OnceLock::new(), bounded));
+        }
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many_from_hir(&supersets)
+            .expect("a set of patterns without assertions");
+        let dfa = std::sync::Arc::new(
+            hybrid::dfa::DFA::builder()
+                .configure(hybrid::dfa::Config::new().match_kind(regex_automata::MatchKind::All))
+                .build_from_nfa(nfa)
+                .expect("a lazy DFA"),
+        );
+        let for_caches = std::sync::Arc::clone(&dfa);
+        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheMaker);
+        PatternSet {
+            dfa,
+            caches,
+            patterns: kept,
+        }
+    }
+
+    /// For each pattern, in order, whether it matches somewhere in `text`, as
+    /// `Regex::is_match` answers.
+    pub fn matches(&self, text: &str) -> Vec<bool> {
+        let mut found = regex_automata::PatternSet::new(self.patterns.len());
+        let searched = {
+            let mut cache = self.caches.get();
+            self.dfa
+                .try_which_overlapping_matches(&mut cache, &Input::new(text), &mut found)
+                .is_ok()
+        };
+        self.patterns
+            .iter()
+            .enumerate()
+            .map(|(i, (pattern, regex, bounded))| {
+                let may = !searched || found.contains(regex_automata::PatternID::new_unchecked(i));
+                may && (!(*bounded && searched)
+                    || regex
+                        .get_or_init(|| Regex::new(pattern).expect("parsed before"))
+                        .is_match(text))
+            })
+            .collect()
+    }
+}
+
 /// Groups of literal strings, all searched for in one pass (Aho-Corasick) where a
 /// `contains` per string would scan the text once for each: [`Self::any`] and
 /// [`Self::groups_in`] answer as those `contains` calls would.
@@ -914,6 +996,51 @@ mod tests {
                 groups.iter().map(|g| g.iter().any(|s| text.contains(s))).collect();
             proptest::prop_assert_eq!(literals.groups_in(&text), expected.clone());
             proptest::prop_assert_eq!(literals.any(&text), expected.iter().any(|&b| b));
+        }
+    }
+
+    /// Patterns for the set's tests: overlapping, nested, case-blind, one with a word
+    /// boundary.
+    const SET_PATTERNS: [&str; 5] = [
+        r"(?i)oikeus\s+(?:\w+\s+){0,2}saada",
+        r"(?i)säilytetään|bevaras",
+        r"(?i)processors?\b",
+        r"oikeu",
+        r"\d{3}",
+    ];
+
+    #[test]
+    fn a_pattern_set_answers_per_pattern() {
+        let set = PatternSet::new(SET_PATTERNS);
+        assert_eq!(
+            set.matches("Rekisteröidyllä on OIKEUS myös saada tiedot. 123"),
+            [true, false, false, false, true]
+        );
+        assert_eq!(set.matches(""), [false; 5]);
+        // The superset of `processors?\b` matches here, the pattern does not.
+        assert_eq!(set.matches("processorä"), [false; 5]);
+        assert_eq!(
+            set.matches("processor."),
+            [false, false, true, false, false]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "no assertion but word boundaries")]
+    fn a_pattern_set_refuses_anchors() {
+        PatternSet::new(["^a"]);
+    }
+
+    proptest::proptest! {
+        /// A set answers as each pattern's `is_match`.
+        #[test]
+        fn a_pattern_set_is_is_match_per_pattern(
+            text in "(oikeus|OIKEUS|saada|säilytetään|bevaras|processor|s|ä|1|23| |\\.)*"
+        ) {
+            let set = PatternSet::new(SET_PATTERNS);
+            let expected: Vec<bool> =
+                SET_PATTERNS.iter().map(|p| Regex::new(p).unwrap().is_match(&text)).collect();
+            proptest::prop_assert_eq!(set.matches(&text), expected);
         }
     }
 }
