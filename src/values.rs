@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::prefilter::{Literals, Pattern};
+use crate::prefilter::{Literals, Pattern, PatternSet};
 
 use crate::dpv;
 use crate::laws;
@@ -368,50 +368,44 @@ fn basis_of_letter(letter: char) -> Option<LegalBasis> {
 }
 
 /// Words naming a basis (Finnish, Swedish, English), each with its confidence.
-static BASIS_WORDS: LazyLock<Vec<(LegalBasis, Regex, f64)>> = LazyLock::new(|| {
-    vec![
-        (
-            LegalBasis::Consent,
-            re(r"(?i)suostumu|samtycke|\bconsent"),
-            0.9,
-        ),
-        (
-            LegalBasis::Contract,
-            re(r"(?i)sopimu|asiakassuhteeseen|\bavtal|\bcontract"),
-            0.9,
-        ),
-        (
-            LegalBasis::LegalObligation,
-            re(r"(?ix)
+const BASIS_WORDS: &[(LegalBasis, &str, f64)] = &[
+    (LegalBasis::Consent, r"(?i)suostumu|samtycke|\bconsent", 0.9),
+    (
+        LegalBasis::Contract,
+        r"(?i)sopimu|asiakassuhteeseen|\bavtal|\bcontract",
+        0.9,
+    ),
+    (
+        LegalBasis::LegalObligation,
+        r"(?ix)
                 (?:lakisääteis|laillis|laillinen|lainsäädännöllis|lakiin\s+perustuv)\w*\s+velvoit
               | lakisääteisiä\s+tehtäviä|lakisääteisten\s+tehtävien
               | perustuu\s+(?:\p{L}+\s+)?lakiin|(?:lakiperusteis|lakisääteis)\w*\s+velvollisuu
-              | rättslig\w*\s+förpliktelse|lagstadgad|legal\s+obligation"),
-            0.9,
-        ),
-        (
-            LegalBasis::VitalInterests,
-            re(r"(?i)elintärke|vitalt\s+intresse|vital\s+interest"),
-            0.9,
-        ),
-        (
-            LegalBasis::PublicTask,
-            re(r"(?ix)
+              | rättslig\w*\s+förpliktelse|lagstadgad|legal\s+obligation",
+        0.9,
+    ),
+    (
+        LegalBasis::VitalInterests,
+        r"(?i)elintärke|vitalt\s+intresse|vital\s+interest",
+        0.9,
+    ),
+    (
+        LegalBasis::PublicTask,
+        r"(?ix)
                 yleisen\s+edun|yleistä\s+etua|yleinen\s+etu|julkisen\s+vallan
               | allmänt\s+intresse|myndighetsutövning
-              | public\s+interest|official\s+authority"),
-            0.9,
-        ),
-        (
-            LegalBasis::LegitimateInterests,
-            re(r"(?ix)
+              | public\s+interest|official\s+authority",
+        0.9,
+    ),
+    (
+        LegalBasis::LegitimateInterests,
+        r"(?ix)
                 oikeutettu\s+(?:[\p{L}\-]+\s+){0,3}etu|oikeutetun\s+(?:[\p{L}\-]+\s+){0,3}edun
               | oikeutettuun\s+(?:[\p{L}\-]+\s+){0,3}etuun|oikeutettuja\s+etuja
-              | berättigat?\w*\s+intresse|legitimate\s+interest"),
-            0.9,
-        ),
-    ]
-});
+              | berättigat?\w*\s+intresse|legitimate\s+interest",
+        0.9,
+    ),
+];
 /// "Without consent": not a consent basis.
 static NO_CONSENT: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(
@@ -482,10 +476,13 @@ pub fn legal_bases_scored(text: &str) -> (Vec<String>, Vec<LegalBasis>, BTreeMap
             _ => {}
         }
     }
+    // Every basis's words in one pass over each sentence.
+    static NAMED: LazyLock<PatternSet> =
+        LazyLock::new(|| PatternSet::new(BASIS_WORDS.iter().map(|(_, words, _)| *words)));
     for (a, b) in sentences(text) {
         let sentence = &text[a..b];
-        for (basis, words, c) in BASIS_WORDS.iter() {
-            if !words.is_match(sentence) {
+        for ((basis, _, c), named) in BASIS_WORDS.iter().zip(NAMED.matches(sentence)) {
+            if !named {
                 continue;
             }
             if *basis == LegalBasis::Consent
