@@ -385,7 +385,16 @@ fn disclosure_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conf
 fn repealed_laws(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>) {
     use crate::laws::{by_number, LawStatus};
     let mut seen = Vec::new();
-    for line in norm.text[mapped.range.start..mapped.range.end].split('\n') {
+    let notice = &norm.text[mapped.range.start..mapped.range.end];
+    // Lower-casing keeps every line break, so the lines of both go in step.
+    let lower = lowercase(notice);
+    let named = crate::laws::lines_naming_laws_not_in_force(&lower);
+    for (line, named) in notice.split('\n').zip(named) {
+        // Only a law number (which has a `/`) or the name of a law no longer in force
+        // can make a citation this rule reports.
+        if !named && !line.contains('/') {
+            continue;
+        }
         for c in values::citations(line) {
             let Some(number) = c.number.clone() else {
                 continue;

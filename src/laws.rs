@@ -311,6 +311,41 @@ pub const LAWS: &[Law] = &[
     },
 ];
 
+/// For each line of lower-case `text` (split at `\n`), whether it holds a name stem of
+/// a law that is not in force (repealed in whole or in part): only then can
+/// [`by_name`] of the line name such a law. One pass of an automaton of those few stems
+/// over the whole text; no stem holds a line break.
+pub fn lines_naming_laws_not_in_force(lower_text: &str) -> Vec<bool> {
+    static STEMS_NOT_IN_FORCE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        // The DFA alone: a prefilter of the stems' rare bytes stops at too many places
+        // in Finnish text to pay.
+        AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(
+                LAWS.iter()
+                    .filter(|law| !matches!(law.status, LawStatus::InForce))
+                    .flat_map(|law| law.name_stems),
+            )
+            .expect("stems of laws not in force")
+    });
+    let mut lines = vec![false; lower_text.split('\n').count()];
+    let mut line = 0;
+    let mut line_end = lower_text.find('\n').unwrap_or(lower_text.len());
+    // Every line holding a stem holds a match: a match ends on its own line, and the
+    // search goes on after it.
+    for m in STEMS_NOT_IN_FORCE.find_iter(lower_text) {
+        while m.start() > line_end {
+            line += 1;
+            line_end = lower_text[line_end + 1..]
+                .find('\n')
+                .map_or(lower_text.len(), |i| line_end + 1 + i);
+        }
+        lines[line] = true;
+    }
+    lines
+}
+
 /// The law with this normalised number.
 pub fn by_number(number: &str) -> Option<&'static Law> {
     LAWS.iter().find(|l| l.number == number)
@@ -399,6 +434,50 @@ mod tests {
             found += usize::from(fast.is_some());
         }
         assert!(found > 20, "{found}");
+    }
+
+    #[test]
+    fn lines_naming_laws_not_in_force_hold_every_such_name() {
+        let mut texts: Vec<String> = crate::test_support::sample_texts(&["txt", "md", "html"])
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect();
+        texts.push(
+            LAWS.iter()
+                .flat_map(|l| l.name_stems)
+                .map(|s| format!("lain {s}ssa ja {s}\n\n"))
+                .collect(),
+        );
+        let mut named = 0;
+        for text in &texts {
+            let marked = lines_naming_laws_not_in_force(text);
+            assert_eq!(marked.len(), text.split('\n').count());
+            for (line, marked) in text.split('\n').zip(marked) {
+                let law = by_name(line);
+                if law.is_some_and(|l| !matches!(l.status, LawStatus::InForce)) {
+                    assert!(marked, "{line}");
+                    named += 1;
+                }
+                if law.is_none() {
+                    assert!(!marked, "{line}");
+                }
+            }
+        }
+        assert!(named > 10, "{named}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_naming_laws_not_in_force_are_those_with_such_a_stem(
+            text in "(henkilötietolaki|95/46/ey|tietosuojalaki|a| |\n)*"
+        ) {
+            let marked = lines_naming_laws_not_in_force(&text);
+            let expected: Vec<bool> = text
+                .split('\n')
+                .map(|line| line.contains("henkilötietola") || line.contains("95/46/ey"))
+                .collect();
+            proptest::prop_assert_eq!(marked, expected);
+        }
     }
 
     #[test]
