@@ -21,6 +21,10 @@
 //! forms against it on the samples' kinds of text and on random text. Each form is
 //! compiled on first use, so a pattern only asked whether it matches never compiles
 //! the regex itself.
+//!
+//! [`PatternSet`] asks a table of patterns together which of them match a text, with
+//! their supersets in one multi-pattern lazy DFA; [`Literals`] does the same for
+//! groups of literal strings with one Aho-Corasick automaton.
 
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
