@@ -109,6 +109,95 @@ fn may_be_number_prefix(text: &str) -> bool {
     }
 }
 
+/// The numbering that starts a line, as [`NUMBER_PREFIX`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+struct NumberPrefix<'a> {
+    /// The decimal number (`2.1`; group 1), if the numbering is one.
+    number: Option<&'a str>,
+    /// Whether the numbering is a capital letter (`B)`; group 2).
+    lettered: bool,
+    /// Byte offset where the label after the numbering starts (group 4).
+    label_start: usize,
+}
+
+/// [`NUMBER_PREFIX`] read by hand, with the same answer: the regex's captures ran in
+/// the bounded backtracker over the whole line, `(\S.*)$` included. Text whose first
+/// word is not ASCII (`Ä)`, digits of other scripts) or that holds a line break goes
+/// to the regex itself; a property test compares the two.
+fn number_prefix(text: &str) -> Option<NumberPrefix<'_>> {
+    let head_end = text.find(char::is_whitespace).unwrap_or(text.len());
+    if !text[..head_end].is_ascii() || text.contains('\n') {
+        let c = NUMBER_PREFIX.captures(text)?;
+        return Some(NumberPrefix {
+            number: c.get(1).map(|m| m.as_str()),
+            lettered: c.get(2).is_some(),
+            label_start: c.get(4).expect("group 4").start(),
+        });
+    }
+    let bytes = text.as_bytes();
+    // `\s+(\S.*)$` from `at`: white space, then something else; the label starts
+    // after the white space.
+    let label_after = |at: usize| {
+        let rest = &text[at..];
+        let label = rest.trim_start();
+        (label.len() < rest.len() && !label.is_empty()).then(|| text.len() - label.len())
+    };
+    let digits_from = |at: usize| {
+        bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    // `(\d{1,2}(?:\.\d{1,2})*)[.)]?`: a run of three digits leaves a digit that
+    // nothing after it takes, so only whole runs of one or two count. The regex tries
+    // the most parts first, and `.` or `)` before none.
+    if (1..=2).contains(&digits_from(0)) {
+        let mut ends = vec![digits_from(0)];
+        let mut at = ends[0];
+        while bytes.get(at) == Some(&b'.') && (1..=2).contains(&digits_from(at + 1)) {
+            at += 1 + digits_from(at + 1);
+            ends.push(at);
+        }
+        for &end in ends.iter().rev() {
+            let closed = matches!(bytes.get(end), Some(b'.' | b')'))
+                .then(|| label_after(end + 1))
+                .flatten();
+            if let Some(label_start) = closed.or_else(|| label_after(end)) {
+                return Some(NumberPrefix {
+                    number: Some(&text[..end]),
+                    lettered: false,
+                    label_start,
+                });
+            }
+        }
+    }
+    // `([A-ZÅÄÖ])[.)]` (the first word is ASCII here).
+    if bytes.first().is_some_and(u8::is_ascii_uppercase)
+        && matches!(bytes.get(1), Some(b'.' | b')'))
+    {
+        if let Some(label_start) = label_after(2) {
+            return Some(NumberPrefix {
+                number: None,
+                lettered: true,
+                label_start,
+            });
+        }
+    }
+    // `([IVX]{1,4})\.`
+    let roman = bytes
+        .iter()
+        .take_while(|b| matches!(b, b'I' | b'V' | b'X'))
+        .count();
+    if (1..=4).contains(&roman) && bytes.get(roman) == Some(&b'.') {
+        return label_after(roman + 1).map(|label_start| NumberPrefix {
+            number: None,
+            lettered: false,
+            label_start,
+        });
+    }
+    None
+}
+
 /// What the layout says about one line.
 #[derive(Debug, Clone, Default)]
 struct LineInfo {
@@ -170,21 +259,20 @@ fn line_info(norm: &NormText, i: usize) -> LineInfo {
         rest = inner;
         info.emphasis = true;
     }
-    if let Some(c) = may_be_number_prefix(rest)
-        .then(|| NUMBER_PREFIX.captures(rest))
+    if let Some(prefix) = may_be_number_prefix(rest)
+        .then(|| number_prefix(rest))
         .flatten()
     {
-        let label = c.get(4).expect("group 4");
-        if let Some(n) = c.get(1) {
-            info.number_depth = n.as_str().split('.').count() as u8;
-            info.top_number = n.as_str().split('.').next().and_then(|x| x.parse().ok());
+        if let Some(n) = prefix.number {
+            info.number_depth = n.split('.').count() as u8;
+            info.top_number = n.split('.').next().and_then(|x| x.parse().ok());
         } else {
             info.number_depth = 1;
-            info.lettered = c.get(2).is_some();
+            info.lettered = prefix.lettered;
         }
-        info.number = Some(rest[..label.start()].trim().to_string());
-        offset += label.start();
-        rest = label.as_str();
+        info.number = Some(rest[..prefix.label_start].trim().to_string());
+        offset += prefix.label_start;
+        rest = &rest[prefix.label_start..];
         let (inner, emph) = strip_emphasis(rest.trim_end());
         if emph {
             offset += rest.find(inner).unwrap_or(0);
@@ -1020,6 +1108,55 @@ fn title_lines_before(norm: &NormText, before: usize, floor: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`number_prefix`] as the regex reads it: the reference.
+    fn number_prefix_by_regex(text: &str) -> Option<NumberPrefix<'_>> {
+        let c = NUMBER_PREFIX.captures(text)?;
+        Some(NumberPrefix {
+            number: c.get(1).map(|m| m.as_str()),
+            lettered: c.get(2).is_some(),
+            label_start: c.get(4).expect("group 4").start(),
+        })
+    }
+
+    #[test]
+    fn number_prefixes_are_read_as_the_regex_reads_them() {
+        let cases = [
+            ("1. Rekisterinpitäjä", Some((Some("1"), false, 3))),
+            ("2.1 Yhteyshenkilö", Some((Some("2.1"), false, 4))),
+            ("12.3.4) Tiedot", Some((Some("12.3.4"), false, 8))),
+            ("123 Oy", None),
+            ("1.234 x", None),
+            ("1.2.x y", None),
+            ("B) Tarkoitus", Some((None, true, 3))),
+            ("I. Yleistä", Some((None, true, 3))),
+            ("III. Yleistä", Some((None, false, 5))),
+            ("XXIII. x", None),
+            ("1.\u{a0}Nimi", Some((Some("1"), false, 4))),
+            ("Ä) Muu", Some((None, true, 4))),
+            ("1. ", None),
+            ("1.\nx", Some((Some("1"), false, 3))),
+        ];
+        for (text, expected) in cases {
+            let got = number_prefix(text);
+            assert_eq!(got, number_prefix_by_regex(text), "{text:?}");
+            assert_eq!(
+                got.map(|p| (p.number, p.lettered, p.label_start)),
+                expected,
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn number_prefix_agrees_with_the_regex(
+            text in "(1|12|123|4|\\.|\\)|I|V|X|Z|Ä|½|٣|x| |\u{a0}|\t|\n){0,8}"
+        ) {
+            proptest::prop_assert_eq!(number_prefix(&text), number_prefix_by_regex(&text));
+        }
+    }
+
     use crate::ingest::{Ingested, SourceLine};
     use crate::model::Format;
     use crate::normalise::normalise;
