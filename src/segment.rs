@@ -327,7 +327,7 @@ fn looks_like_sentence(info: &LineInfo) -> bool {
 
 /// Decide whether line `i` is a heading.
 fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<HeadingHit> {
-    let info = infos[i].clone()?;
+    let info = infos[i].as_ref()?;
     let dict = dictionary();
     let text = norm.line(i);
     let line_start = norm.lines[i].start;
@@ -338,7 +338,7 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     // form a paragraph of their own, and together they match the dictionary better
     // than the first line alone.
     let prev_blank = i == 0 || norm.lines[i - 1].is_blank();
-    if prev_blank && !looks_like_sentence(&info) && !info.list_item && i + 1 < norm.lines.len() {
+    if prev_blank && !looks_like_sentence(info) && !info.list_item && i + 1 < norm.lines.len() {
         if let Some(next) = infos[i + 1].as_ref() {
             let next_blank_after = i + 2 >= norm.lines.len() || norm.lines[i + 2].is_blank();
             let last_word = lowercase(info.label.rsplit(' ').next().unwrap_or(""));
@@ -404,7 +404,7 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
         return None;
     }
     let has_inline_value = info.label.contains(": ") || info.label.contains(":\t");
-    if !looks_like_sentence(&info) && !info.label.is_empty() && !has_inline_value {
+    if !looks_like_sentence(info) && !info.label.is_empty() && !has_inline_value {
         let matched = dict.match_heading(&info.label);
         let strong = matched.as_ref().is_some_and(|m| m.score >= 0.9);
         let confirmed = matched.is_some();
@@ -510,7 +510,7 @@ fn heading_at(norm: &NormText, i: usize, infos: &[Option<LineInfo>]) -> Option<H
     // Numbered heading not in the dictionary: checked against the numbering later.
     if info.number.is_some()
         && info.standalone
-        && !looks_like_sentence(&info)
+        && !looks_like_sentence(info)
         && info.words <= 12
         && !info.list_item
     {
