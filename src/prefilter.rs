@@ -81,18 +81,38 @@ impl std::fmt::Debug for ForwardDfa {
 
 impl ForwardDfa {
     fn new(hir: &Hir) -> Self {
+        Self::of_many(
+            std::slice::from_ref(hir),
+            regex_automata::MatchKind::LeftmostFirst,
+        )
+    }
+
+    /// The DFA of several patterns at once (their matches told apart by pattern id).
+    fn of_many(hirs: &[Hir], match_kind: regex_automata::MatchKind) -> Self {
         let nfa = thompson::Compiler::new()
             .configure(thompson::Config::new().which_captures(WhichCaptures::None))
-            .build_from_hir(hir)
-            .expect("a pattern without word boundaries");
+            .build_many_from_hir(hirs)
+            .expect("patterns without word boundaries");
         let dfa = std::sync::Arc::new(
             hybrid::dfa::DFA::builder()
+                .configure(hybrid::dfa::Config::new().match_kind(match_kind))
                 .build_from_nfa(nfa)
                 .expect("a lazy DFA"),
         );
         let for_caches = std::sync::Arc::clone(&dfa);
         let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheMaker);
         ForwardDfa { dfa, caches }
+    }
+
+    /// Which of its patterns match somewhere in `haystack` (a DFA of
+    /// [`regex_automata::MatchKind::All`]); `None` if the lazy DFA gave up.
+    fn which_match(&self, haystack: &str, patterns: usize) -> Option<regex_automata::PatternSet> {
+        let mut found = regex_automata::PatternSet::new(patterns);
+        let mut cache = self.caches.get();
+        self.dfa
+            .try_which_overlapping_matches(&mut cache, &Input::new(haystack), &mut found)
+            .ok()
+            .map(|()| found)
     }
 
     /// Whether the DFA matches somewhere in `haystack`; `None` if the lazy DFA gave
@@ -606,8 +626,8 @@ fn without_word_boundaries(hir: &Hir) -> Hir {
 /// pattern's own for a pattern without word boundaries; a pattern with them is asked
 /// itself, and only where its superset matched.
 pub struct PatternSet {
-    dfa: std::sync::Arc<hybrid::dfa::DFA>,
-    caches: Pool<hybrid::dfa::Cache, CacheMaker>,
+    /// The supersets' DFA, of every match kind so that each pattern is reported.
+    dfa: ForwardDfa,
     /// Each pattern as written, with its regex once compiled, and whether it has word
     /// boundaries (so that its superset's match must be confirmed).
     patterns: Vec<(Box<str>, OnceLock<Regex>, bool)>,
@@ -639,21 +659,8 @@ impl PatternSet {
             let bounded = !hir.properties().look_set().is_empty();
             kept.push((Box::<str>::from(pattern), OnceLock::new(), bounded));
         }
-        let nfa = thompson::Compiler::new()
-            .configure(thompson::Config::new().which_captures(WhichCaptures::None))
-            .build_many_from_hir(&supersets)
-            .expect("a set of patterns without assertions");
-        let dfa = std::sync::Arc::new(
-            hybrid::dfa::DFA::builder()
-                .configure(hybrid::dfa::Config::new().match_kind(regex_automata::MatchKind::All))
-                .build_from_nfa(nfa)
-                .expect("a lazy DFA"),
-        );
-        let for_caches = std::sync::Arc::clone(&dfa);
-        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheMaker);
         PatternSet {
-            dfa,
-            caches,
+            dfa: ForwardDfa::of_many(&supersets, regex_automata::MatchKind::All),
             patterns: kept,
         }
     }
@@ -661,22 +668,22 @@ impl PatternSet {
     /// For each pattern, in order, whether it matches somewhere in `text`, as
     /// `Regex::is_match` answers.
     pub fn matches(&self, text: &str) -> Vec<bool> {
-        let mut found = regex_automata::PatternSet::new(self.patterns.len());
-        let searched = {
-            let mut cache = self.caches.get();
-            self.dfa
-                .try_which_overlapping_matches(&mut cache, &Input::new(text), &mut found)
-                .is_ok()
-        };
+        let found = self.dfa.which_match(text, self.patterns.len());
         self.patterns
             .iter()
             .enumerate()
             .map(|(i, (pattern, regex, bounded))| {
-                let may = !searched || found.contains(regex_automata::PatternID::new_unchecked(i));
-                may && (!(*bounded && searched)
-                    || regex
+                let superset = found
+                    .as_ref()
+                    .map(|found| found.contains(regex_automata::PatternID::new_unchecked(i)));
+                match superset {
+                    Some(false) => false,
+                    Some(true) if !bounded => true,
+                    // A boundary to confirm, or no answer from the DFA.
+                    _ => regex
                         .get_or_init(|| Regex::new(pattern).expect("parsed before"))
-                        .is_match(text))
+                        .is_match(text),
+                }
             })
             .collect()
     }
