@@ -127,12 +127,7 @@ struct NumberPrefix<'a> {
 fn number_prefix(text: &str) -> Option<NumberPrefix<'_>> {
     let head_end = text.find(char::is_whitespace).unwrap_or(text.len());
     if !text[..head_end].is_ascii() || text.contains('\n') {
-        let c = NUMBER_PREFIX.captures(text)?;
-        return Some(NumberPrefix {
-            number: c.get(1).map(|m| m.as_str()),
-            lettered: c.get(2).is_some(),
-            label_start: c.get(4).expect("group 4").start(),
-        });
+        return number_prefix_by_regex(text);
     }
     let bytes = text.as_bytes();
     // `\s+(\S.*)$` from `at`: white space, then something else; the label starts
@@ -196,6 +191,17 @@ fn number_prefix(text: &str) -> Option<NumberPrefix<'_>> {
         });
     }
     None
+}
+
+/// [`number_prefix`] as the regex reads it: its path for the lines it does not read
+/// by hand, and its tests' reference.
+fn number_prefix_by_regex(text: &str) -> Option<NumberPrefix<'_>> {
+    let c = NUMBER_PREFIX.captures(text)?;
+    Some(NumberPrefix {
+        number: c.get(1).map(|m| m.as_str()),
+        lettered: c.get(2).is_some(),
+        label_start: c.get(4).expect("group 4").start(),
+    })
 }
 
 /// What the layout says about one line.
@@ -1108,16 +1114,6 @@ fn title_lines_before(norm: &NormText, before: usize, floor: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// [`number_prefix`] as the regex reads it: the reference.
-    fn number_prefix_by_regex(text: &str) -> Option<NumberPrefix<'_>> {
-        let c = NUMBER_PREFIX.captures(text)?;
-        Some(NumberPrefix {
-            number: c.get(1).map(|m| m.as_str()),
-            lettered: c.get(2).is_some(),
-            label_start: c.get(4).expect("group 4").start(),
-        })
-    }
 
     #[test]
     fn number_prefixes_are_read_as_the_regex_reads_them() {
