@@ -330,17 +330,13 @@ pub fn lines_naming_laws_not_in_force(lower_text: &str) -> Vec<bool> {
             .expect("stems of laws not in force")
     });
     let mut lines = vec![false; lower_text.split('\n').count()];
-    let mut line = 0;
-    let mut line_end = lower_text.find('\n').unwrap_or(lower_text.len());
-    // Every line holding a stem holds a match: a match ends on its own line, and the
-    // search goes on after it.
+    // A match's line is the number of line breaks before it, counted on from the last
+    // match. Every line holding a stem holds a match: a match ends on its own line,
+    // and the search goes on after it.
+    let (mut line, mut counted_to) = (0, 0);
     for m in STEMS_NOT_IN_FORCE.find_iter(lower_text) {
-        while m.start() > line_end {
-            line += 1;
-            line_end = lower_text[line_end + 1..]
-                .find('\n')
-                .map_or(lower_text.len(), |i| line_end + 1 + i);
-        }
+        line += lower_text[counted_to..m.start()].matches('\n').count();
+        counted_to = m.start();
         lines[line] = true;
     }
     lines
