@@ -249,7 +249,7 @@ fn check_control_share(text: &str) -> Result<(), IngestError> {
     let mut control = 0usize;
     for c in text.chars() {
         total += 1;
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{000c}' | '\u{000b}') {
+        if is_counted_control(c) {
             control += 1;
         }
     }
@@ -259,6 +259,12 @@ fn check_control_share(text: &str) -> Result<(), IngestError> {
         )));
     }
     Ok(())
+}
+
+/// A control character that [`check_control_share`] counts: any but tab, line feed,
+/// vertical tab, form feed and carriage return.
+fn is_counted_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{000c}' | '\u{000b}')
 }
 
 /// Whether UTF-8 `bytes` hold a control character that [`check_control_share`] counts
@@ -366,8 +372,7 @@ mod tests {
     /// Whether `text` has a character that [`check_control_share`] counts, a character
     /// at a time: the reference for [`has_counted_control`].
     fn has_counted_control_by_chars(text: &str) -> bool {
-        text.chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{000c}' | '\u{000b}'))
+        text.chars().any(is_counted_control)
     }
 
     #[test]
