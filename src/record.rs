@@ -625,7 +625,6 @@ pub struct RunJsonWriter<W: Write> {
 impl<W: Write> RunJsonWriter<W> {
     /// Write everything before the first document.
     pub fn new(mut out: W, head: &RunRecord) -> std::io::Result<Self> {
-        let indent = |json: String| json.replace('\n', "\n  ");
         writeln!(out, "{{")?;
         writeln!(out, "  \"tool_version\": {},", pretty(&head.tool_version))?;
         writeln!(
@@ -633,7 +632,9 @@ impl<W: Write> RunJsonWriter<W> {
             "  \"schema_version\": {},",
             pretty(&head.schema_version)
         )?;
-        writeln!(out, "  \"options\": {},", indent(pretty(&head.options)))?;
+        write!(out, "  \"options\": ")?;
+        write_indented(&mut out, pretty(&head.options).as_bytes(), b"\n  ")?;
+        writeln!(out, ",")?;
         if head.interrupted {
             writeln!(out, "  \"interrupted\": true,")?;
         }
