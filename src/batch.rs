@@ -711,31 +711,40 @@ pub fn run(jobs: Vec<Job>, config: &RunConfig) -> Result<RunOutcome, String> {
             .read(b.at)
             .map_err(|e| format!("cannot read the run record back: {e}"))
     };
+    let run_error = |e: std::io::Error| format!("cannot write run.json: {e}");
+    let csv_error = |e: std::io::Error| format!("cannot write summary.csv: {e}");
+    let mut writers = match &config.out {
+        Some(out) => {
+            let head = RunRecord {
+                tool_version: env!("CARGO_PKG_VERSION").to_string(),
+                schema_version: crate::model::SCHEMA_VERSION.to_string(),
+                options: config.recorded_options.clone(),
+                interrupted,
+                documents: Vec::new(),
+                groups: Vec::new(),
+            };
+            let run_file =
+                output::AtomicFile::create(&out.join(record::RUN_JSON)).map_err(run_error)?;
+            let csv_file =
+                output::AtomicFile::create(&out.join(record::SUMMARY_CSV)).map_err(csv_error)?;
+            Some((
+                record::RunJsonWriter::new(run_file, &head).map_err(run_error)?,
+                record::SummaryWriter::new(csv_file).map_err(csv_error)?,
+            ))
+        }
+        None => None,
+    };
     let mut builder = record::GroupBuilder::default();
-    let group_count = if let Some(out) = &config.out {
-        let head = RunRecord {
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            schema_version: crate::model::SCHEMA_VERSION.to_string(),
-            options: config.recorded_options.clone(),
-            interrupted,
-            documents: Vec::new(),
-            groups: Vec::new(),
-        };
-        let run_error = |e: std::io::Error| format!("cannot write run.json: {e}");
-        let csv_error = |e: std::io::Error| format!("cannot write summary.csv: {e}");
-        let run_file =
-            output::AtomicFile::create(&out.join(record::RUN_JSON)).map_err(run_error)?;
-        let csv_file =
-            output::AtomicFile::create(&out.join(record::SUMMARY_CSV)).map_err(csv_error)?;
-        let mut run = record::RunJsonWriter::new(run_file, &head).map_err(run_error)?;
-        let mut csv = record::SummaryWriter::new(csv_file).map_err(csv_error)?;
-        for b in &documents {
-            let d = read_back(b)?;
-            builder.add(&d);
+    for b in &documents {
+        let d = read_back(b)?;
+        builder.add(&d);
+        if let Some((run, csv)) = &mut writers {
             run.document(&d).map_err(run_error)?;
             csv.row(&d).map_err(csv_error)?;
         }
-        let groups = builder.finish();
+    }
+    let groups = builder.finish();
+    if let (Some(out), Some((run, csv))) = (&config.out, writers) {
         run.finish(&groups)
             .and_then(output::AtomicFile::commit)
             .map_err(run_error)?;
@@ -744,16 +753,10 @@ pub fn run(jobs: Vec<Job>, config: &RunConfig) -> Result<RunOutcome, String> {
             .map_err(csv_error)?;
         drop(partial);
         let _ = std::fs::remove_file(out.join(record::RUN_PARTIAL));
-        groups.len()
-    } else {
-        for b in &documents {
-            builder.add(&read_back(b)?);
-        }
-        builder.finish().len()
-    };
+    }
     Ok(RunOutcome {
         documents,
-        groups: group_count,
+        groups: groups.len(),
         interrupted,
     })
 }
