@@ -170,12 +170,7 @@ fn checks(c: &mut Criterion) {
     configure(&mut group);
     for p in prepared_texts() {
         group.bench_function(&p.name, |b| {
-            b.iter(|| {
-                (
-                    check::gaps(black_box(&p.norm), black_box(&p.mapped)),
-                    check::conflicts(black_box(&p.norm), black_box(&p.mapped), TODAY),
-                )
-            })
+            b.iter(|| check::check(black_box(&p.norm), black_box(&p.mapped), TODAY))
         });
     }
     group.finish();
@@ -186,6 +181,7 @@ fn json_output(c: &mut Criterion) {
     configure(&mut group);
     for p in prepared_texts() {
         let m = p.mapped.clone();
+        let (gaps, conflicts) = check::check(&p.norm, &p.mapped, TODAY);
         let result = NoticeResult {
             schema_version: SCHEMA_VERSION.to_string(),
             source: Source {
@@ -201,8 +197,8 @@ fn json_output(c: &mut Criterion) {
             title: m.title,
             kind: m.kind,
             dates: m.dates,
-            gaps: check::gaps(&p.norm, &p.mapped),
-            conflicts: check::conflicts(&p.norm, &p.mapped, TODAY),
+            gaps,
+            conflicts,
             fields: m.fields,
             sections: m.sections,
             warnings: m.warnings,

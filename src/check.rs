@@ -103,9 +103,42 @@ fn gap(field: FieldKey, rule: &str, severity: Severity, message: String) -> Gap 
     }
 }
 
+/// The text of one notice as both kinds of check read it, worked out once: as written,
+/// lower-cased, and the rights it names anywhere.
+struct NoticeText<'a> {
+    /// The notice's part of the normalised text.
+    text: &'a str,
+    /// `text` lower-cased by [`lowercase`], which keeps every line break.
+    lower: String,
+    /// The rights `text` names anywhere ([`values::rights`]).
+    rights: Vec<Right>,
+}
+
+impl<'a> NoticeText<'a> {
+    fn of(norm: &'a NormText, mapped: &Mapped) -> Self {
+        let text = &norm.text[mapped.range.start..mapped.range.end];
+        let lower = lowercase(text);
+        let rights = values::rights_in_lower_case(&lower);
+        NoticeText {
+            text,
+            lower,
+            rights,
+        }
+    }
+}
+
+/// The gaps and the conflicts of a mapped notice. `today` is `YYYY-MM-DD`.
+pub fn check(norm: &NormText, mapped: &Mapped, today: &str) -> (Vec<Gap>, Vec<Conflict>) {
+    let notice = NoticeText::of(norm, mapped);
+    (
+        gaps(norm, mapped, &notice),
+        conflicts(norm, mapped, &notice, today),
+    )
+}
+
 /// All gaps of a mapped notice.
-pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
-    let text = &norm.text[mapped.range.start..mapped.range.end];
+fn gaps(norm: &NormText, mapped: &Mapped, notice: &NoticeText) -> Vec<Gap> {
+    let text = notice.text;
     let mut out = Vec::new();
     let general = mapped.kind == NoticeKind::GeneralStatement;
     let suffix = if general {
@@ -113,7 +146,7 @@ pub fn gaps(norm: &NormText, mapped: &Mapped) -> Vec<Gap> {
     } else {
         ""
     };
-    let all_rights = values::rights(text);
+    let all_rights = &notice.rights;
     let rights_field = mapped
         .fields
         .get(&FieldKey::Rights)
@@ -261,13 +294,12 @@ fn other_spans(mapped: &Mapped, key: FieldKey) -> Vec<Span> {
 }
 
 /// All conflicts of a mapped notice. `today` is `YYYY-MM-DD`.
-pub fn conflicts(norm: &NormText, mapped: &Mapped, today: &str) -> Vec<Conflict> {
+fn conflicts(norm: &NormText, mapped: &Mapped, notice: &NoticeText, today: &str) -> Vec<Conflict> {
     let mut out = Vec::new();
     transfer_contradiction(norm, mapped, &mut out);
     disclosure_contradiction(norm, mapped, &mut out);
-    repealed_laws(norm, mapped, &mut out);
-    let notice = &norm.text[mapped.range.start..mapped.range.end];
-    if consent_basis(mapped) && !values::rights(notice).contains(&Right::WithdrawConsent) {
+    repealed_laws(norm, mapped, notice, &mut out);
+    if consent_basis(mapped) && !notice.rights.contains(&Right::WithdrawConsent) {
         out.push(Conflict {
             rule: "consent-without-withdrawal".into(),
             severity: Severity::Error,
@@ -382,14 +414,12 @@ fn disclosure_contradiction(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conf
     }
 }
 
-fn repealed_laws(norm: &NormText, mapped: &Mapped, out: &mut Vec<Conflict>) {
+fn repealed_laws(norm: &NormText, mapped: &Mapped, notice: &NoticeText, out: &mut Vec<Conflict>) {
     use crate::laws::{by_number, LawStatus};
     let mut seen = Vec::new();
-    let notice = &norm.text[mapped.range.start..mapped.range.end];
     // Lower-casing keeps every line break, so the lines of both go in step.
-    let lower = lowercase(notice);
-    let named = crate::laws::lines_naming_laws_not_in_force(&lower);
-    for (line, named) in notice.split('\n').zip(named) {
+    let named = crate::laws::lines_naming_laws_not_in_force(&notice.lower);
+    for (line, named) in notice.text.split('\n').zip(named) {
         // Only a law number (which has a `/`) or the name of a law no longer in force
         // can make a citation this rule reports.
         if !named && !line.contains('/') {

@@ -108,8 +108,7 @@ pub fn extract_hashed(
         check_deadline(options)?;
         let mapped = map::map(&norm, notice);
         check_deadline(options)?;
-        let gaps = check::gaps(&norm, &mapped);
-        let conflicts = check::conflicts(&norm, &mapped, &options.today);
+        let (gaps, conflicts) = check::check(&norm, &mapped, &options.today);
         let mut notice_warnings = warnings.clone();
         notice_warnings.extend(mapped.warnings.iter().cloned());
         results.push(NoticeResult {

@@ -1855,8 +1855,13 @@ const RIGHT_WORDS: &[(Right, &[&str])] = &[
 
 /// Rights stated in a text.
 pub fn rights(text: &str) -> Vec<Right> {
+    rights_in_lower_case(&lowercase(text))
+}
+
+/// [`rights`] of a text already lower-cased by [`lowercase`].
+pub fn rights_in_lower_case(lower: &str) -> Vec<Right> {
     static WORDS: LazyLock<Literals> = LazyLock::new(|| table_literals(RIGHT_WORDS));
-    tags_present(RIGHT_WORDS, WORDS.groups_in(&lowercase(text))).collect()
+    tags_present(RIGHT_WORDS, WORDS.groups_in(lower)).collect()
 }
 
 // ---------------------------------------------------------------- per field
