@@ -146,11 +146,16 @@ fn number_prefix(text: &str) -> Option<NumberPrefix<'_>> {
     // `(\d{1,2}(?:\.\d{1,2})*)[.)]?`: a run of three digits leaves a digit that
     // nothing after it takes, so only whole runs of one or two count. The regex tries
     // the most parts first, and `.` or `)` before none.
-    if (1..=2).contains(&digits_from(0)) {
-        let mut ends = vec![digits_from(0)];
-        let mut at = ends[0];
-        while bytes.get(at) == Some(&b'.') && (1..=2).contains(&digits_from(at + 1)) {
-            at += 1 + digits_from(at + 1);
+    let first_part = digits_from(0);
+    if (1..=2).contains(&first_part) {
+        let mut ends = vec![first_part];
+        let mut at = first_part;
+        while bytes.get(at) == Some(&b'.') {
+            let part = digits_from(at + 1);
+            if !(1..=2).contains(&part) {
+                break;
+            }
+            at += 1 + part;
             ends.push(at);
         }
         for &end in ends.iter().rev() {
@@ -1114,6 +1119,9 @@ fn title_lines_before(norm: &NormText, before: usize, floor: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{Ingested, SourceLine};
+    use crate::model::Format;
+    use crate::normalise::normalise;
 
     #[test]
     fn number_prefixes_are_read_as_the_regex_reads_them() {
@@ -1152,10 +1160,6 @@ mod tests {
             proptest::prop_assert_eq!(number_prefix(&text), number_prefix_by_regex(&text));
         }
     }
-
-    use crate::ingest::{Ingested, SourceLine};
-    use crate::model::Format;
-    use crate::normalise::normalise;
 
     fn norm(text: &str) -> NormText {
         let ingested = Ingested {
